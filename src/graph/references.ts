@@ -1,0 +1,72 @@
+/**
+ * Parsing and reference inspection of one `${...}` expression (kro-contract §5.2), shared by every
+ * place an RGD holds expressions. Parse results are memoised per RGD check, since the same text
+ * often appears many times (`${schema.spec.name}`).
+ */
+import { inspect, parseCel, type Inspection } from '../cel/index.ts';
+import { error, formatPath, warning, type Diagnostic, type PathSegment } from '../diagnostics/diagnostic.ts';
+
+/** A parsed and inspected expression, or the reason there is none. */
+export type AnalysedExpression =
+  { ok: true; inspection: Inspection } | { ok: false; diagnostic: Omit<Diagnostic, 'path' | 'resourceId'> };
+
+/** Parses and inspects expressions, memoising by text. One instance per RGD check. */
+export class ExpressionAnalyser {
+  private readonly cache = new Map<string, AnalysedExpression>();
+
+  /** Analyses `expression` (the text inside `${...}`). */
+  analyse(expression: string): AnalysedExpression {
+    let hit = this.cache.get(expression);
+    if (hit === undefined) {
+      hit = this.compute(expression);
+      this.cache.set(expression, hit);
+    }
+    return hit;
+  }
+
+  /**
+   * Analyses `expression` and, when it cannot be inspected, pushes the parse error (or the
+   * unsupported-syntax warning) onto `out` at `path`. Returns the inspection or undefined.
+   */
+  inspectAt(
+    expression: string,
+    path: PathSegment[],
+    out: Diagnostic[],
+    resourceId?: string,
+  ): Inspection | undefined {
+    const a = this.analyse(expression);
+    if (a.ok) return a.inspection;
+    const d: Diagnostic = { ...a.diagnostic, path: formatPath(path) };
+    if (resourceId !== undefined) d.resourceId = resourceId;
+    out.push(d);
+    return undefined;
+  }
+
+  private compute(expression: string): AnalysedExpression {
+    const parsed = parseCel(expression);
+    if (parsed.kind === 'ok') return { ok: true, inspection: inspect(parsed.ast) };
+    if (parsed.kind === 'unsupported') {
+      const w = warning(
+        'cel/unsupported-syntax',
+        '',
+        `expression "${expression}" uses CEL syntax kro-guard cannot check yet (${parsed.message}); not checked`,
+      );
+      return { ok: false, diagnostic: w };
+    }
+    return {
+      ok: false,
+      diagnostic: error(
+        'cel/parse-error',
+        '',
+        `parse error in expression "${expression}": ${parsed.message}`,
+      ),
+    };
+  }
+}
+
+/**
+ * Go's `%v` of kro's unknown-function slice: `[{foo} {bar}]` (kro-contract §5.2).
+ */
+export function unknownFunctionsText(names: readonly string[]): string {
+  return `[${names.map((n) => `{${n}}`).join(' ')}]`;
+}
