@@ -8,7 +8,7 @@ import { toOpenAPISpec } from '../simpleschema/index.ts';
 import { analyseGraph } from './dag.ts';
 import { withRgdDefaults } from './defaults.ts';
 import { analyseNode } from './dependencies.ts';
-import { checkKindName, checkIteratorNames, checkResourceIds } from './naming.ts';
+import { checkIteratorNames, checkResourceIds } from './naming.ts';
 import { ExpressionAnalyser } from './references.ts';
 import { buildResourceNode, type ResourceNode } from './resources.ts';
 import { checkRgdCrd } from './rgd-crd.ts';
@@ -58,7 +58,6 @@ export function checkRgd(rgd: unknown, options: RgdCheckOptions = {}): RgdCheckR
   const schema = obj.spec.schema;
 
   diags.push(...unknownFieldWarnings(spec, schema));
-  diags.push(...checkKindName(schema.kind));
 
   const rawResources = Array.isArray(spec.resources) ? spec.resources : [];
   const rawIds = rawResources.map((r) => (isRecord(r) && typeof r.id === 'string' ? r.id : undefined));

@@ -1,12 +1,11 @@
 /**
- * kro's naming rules (kro-contract §2 step 1, §4.1, §5.4): the instance kind, resource ids and
- * forEach iterator names. Pure; messages are kro's, without its `failed to validate
+ * kro's naming rules (kro-contract §2 step 1, §4.1, §5.4): resource ids and forEach iterator
+ * names. (kro's kind rule, `^[A-Z][a-zA-Z0-9]*$`, is subsumed by the stricter pattern of the RGD
+ * CRD, which the API server applies first: see `rgd-crd.ts`.) Pure; messages are kro's, without its `failed to validate
  * resourcegraphdefinition:` prefix (the diagnostic path says where).
  */
 import { error, formatPath, type Diagnostic } from '../diagnostics/diagnostic.ts';
 
-/** kro's kind regex (no length limit here; the CRD caps it at 63). kro-contract §2.1. */
-export const KRO_KIND = /^[A-Z][a-zA-Z0-9]*$/;
 /** kro's resource id and iterator regex (lower camelCase). kro-contract §4.1. */
 export const KRO_ID = /^[a-z][a-zA-Z0-9]*$/;
 /** Maximum forEach dimensions per resource (kro's MaxCollectionDimensionSize default). §5.4. */
@@ -24,21 +23,6 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   'true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if',
   'import', 'let', 'loop', 'package', 'return', 'var', 'void', 'while',
 ]); // prettier-ignore
-
-/**
- * Checks `spec.schema.kind` with kro's UpperCamelCase rule (kro-contract §2 step 1.1). Non-string
- * kinds are left to the CRD check.
- */
-export function checkKindName(kind: unknown): Diagnostic[] {
-  if (typeof kind !== 'string' || KRO_KIND.test(kind)) return [];
-  return [
-    error(
-      'graph/invalid-kind',
-      'spec.schema.kind',
-      `naming convention violation: kind '${kind}' is not a valid KRO kind name: must be UpperCamelCase`,
-    ),
-  ];
-}
 
 /**
  * Checks every resource id: reserved words first, then the lower camelCase regex, then

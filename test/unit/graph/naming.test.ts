@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkIteratorNames, checkKindName, checkResourceIds } from '../../../src/graph/naming.ts';
+import { checkIteratorNames, checkResourceIds } from '../../../src/graph/naming.ts';
 
 const msgs = (d: { message: string }[]) => d.map((x) => x.message);
 
 describe('kro naming rules (kro-contract §2.1, §4.1, §5.4)', () => {
-  it('kind must be UpperCamelCase', () => {
-    assert.deepEqual(checkKindName('WebApp'), []);
-    assert.deepEqual(msgs(checkKindName('Web_App')), [
-      "naming convention violation: kind 'Web_App' is not a valid KRO kind name: must be UpperCamelCase",
-    ]);
-  });
-
   it('ids: reserved words are checked before the regex', () => {
     assert.deepEqual(checkResourceIds(['deployment', 'svc2']), []);
     assert.deepEqual(msgs(checkResourceIds(['schema'])), [

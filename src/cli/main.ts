@@ -1,0 +1,99 @@
+/**
+ * The kro-guard command line: `check` (offline static check of RGDs), `serve` (the admission
+ * webhook over HTTPS) and `certs` (a CA and serving certificate for given names).
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { runCheck } from './check-command.ts';
+import { runCerts } from './certs-command.ts';
+import { runServe } from './serve-command.ts';
+
+/** Builds the command tree; `exit` receives the exit code of the command that ran. */
+export function buildProgram(exit: (code: number) => void): Command {
+  const program = new Command('kro-guard')
+    .description('Admission webhook and offline checker for kro ResourceGraphDefinitions')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('check')
+    .description(
+      'statically check ResourceGraphDefinitions as kro would; exit 0 all accepted, 1 any rejected, 2 usage/I/O error',
+    )
+    .argument('<inputs...>', 'YAML/JSON files, directories (searched recursively) or - for standard input')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-v, --verbose', 'also list documents that are not ResourceGraphDefinitions', false)
+    .action(async (inputs: string[], opts: { format: 'text' | 'json'; verbose: boolean }) => {
+      exit(
+        await runCheck(
+          inputs,
+          opts,
+          (s) => process.stdout.write(s),
+          (s) => process.stderr.write(s),
+        ),
+      );
+    });
+
+  program
+    .command('serve')
+    .description(
+      'run the admission webhook over HTTPS (a development certificate is generated into certs/ when none is given)',
+    )
+    .option('--host <host>', 'address to listen on (env KRO_GUARD_HOST, default 0.0.0.0)')
+    .option('--port <port>', 'port (env KRO_GUARD_PORT, default 8443)')
+    .option('--tls-cert <file>', 'serving certificate, PEM (env KRO_GUARD_TLS_CERT)')
+    .option('--tls-key <file>', 'serving key, PEM (env KRO_GUARD_TLS_KEY)')
+    .option('--certs-dir <dir>', 'where development certificates are generated', 'certs')
+    .option(
+      '--failure-policy <policy>',
+      'answer on internal failure or deadline: Fail (deny) or Ignore (allow)',
+    )
+    .option('--review-timeout-ms <ms>', 'deadline for one review, in milliseconds (default 4000)')
+    .option('--log-level <level>', 'pino log level (default info)')
+    .option('--workers <n>', 'review worker threads')
+    .action(async (opts: Record<string, string | undefined>) => {
+      exit(await runServe(opts));
+    });
+
+  program
+    .command('certs')
+    .description('write a CA, a serving certificate and its key for the given DNS names and IP addresses')
+    .requiredOption('--dns-name <name...>', 'DNS names of the serving certificate')
+    .option('--ip <address...>', 'IP addresses of the serving certificate', [])
+    .option('--out-dir <dir>', 'output directory', 'certs')
+    .option('--validity-days <days>', 'validity of the serving certificate, in days', '365')
+    .action(async (opts: { dnsName: string[]; ip: string[]; outDir: string; validityDays: string }) => {
+      exit(
+        await runCerts(
+          opts,
+          (s) => process.stdout.write(s),
+          (s) => process.stderr.write(s),
+        ),
+      );
+    });
+  return program;
+}
+
+/** Runs the CLI with `argv` (without the node and script entries). */
+export async function main(argv: readonly string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    process.stderr.write(`kro-guard: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  return code;
+}
+
+/** Runs the CLI for this process and sets its exit code; `serve` keeps the process alive. */
+export async function run(): Promise<void> {
+  const code = await main(process.argv.slice(2));
+  if (code !== -1) process.exitCode = code;
+}
+
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url))
+  await run();
