@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkDocument } from '../../src/cli/check-documents.ts';
+import { checkDocument, type DocumentResult } from '../../src/cli/check-documents.ts';
 import { expandInputs, readDocuments } from '../../src/cli/documents.ts';
 
 const ROOT = '../shared/corpus/kro-v0.9.3-examples';
@@ -90,7 +90,7 @@ const EXPECTED: Record<string, string> = {
 
 describe('kro-guard check over the kro v0.9.3 example corpus', async () => {
   const files = await expandInputs([ROOT]);
-  const results = [];
+  const results: DocumentResult[] = [];
   for (const f of files) for (const doc of await readDocuments(f)) results.push(checkDocument(doc));
 
   it('gives every document of every corpus file the expected verdict', () => {

@@ -1,0 +1,42 @@
+/**
+ * The review handlers the server calls for `/validate` and `/mutate`, and the production ones:
+ * RGD checks in the worker pool, everything cheap inline.
+ */
+import { reviewMutate } from '../admission/mutate.ts';
+import { allowReview } from '../admission/respond.ts';
+import { requiresRgdCheck } from '../admission/rgd-request.ts';
+import type { AdmissionReview, AdmissionReviewRequest } from '../admission/types.ts';
+import type { ReviewPool } from './review-pool.ts';
+
+/** What a handler gets besides the parsed review: the raw JSON body and the deadline's signal. */
+export interface ReviewContext {
+  /** The request body as received (JSON text of `review`). */
+  body: string;
+  /** Aborted when the review's deadline passes; the answer has then already been sent. */
+  signal: AbortSignal;
+}
+
+/** Decides one review; may be synchronous or asynchronous, and may throw. */
+export type ReviewHandler = (
+  review: AdmissionReviewRequest,
+  context: ReviewContext,
+) => AdmissionReview | Promise<AdmissionReview>;
+
+/** One handler per webhook route. */
+export interface ReviewHandlers {
+  validate: ReviewHandler;
+  mutate: ReviewHandler;
+}
+
+/**
+ * The production handlers. `validate` sends reviews that need `checkRgd` (RGD CREATE/UPDATE that
+ * change `spec`) to `pool`, and allows the others inline, as `reviewValidate` would. `mutate` is
+ * inline: it only diffs the two defaulted fields. Neither loads the graph engine in this thread.
+ */
+export function poolHandlers(pool: ReviewPool): ReviewHandlers {
+  return {
+    validate: (review, { body, signal }) =>
+      requiresRgdCheck(review.request) ? pool.run('validate', body, signal) : allowReview(review.request.uid),
+    mutate: (review) => reviewMutate(review),
+  };
+}

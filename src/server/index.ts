@@ -1,0 +1,12 @@
+export { startServer } from './server.ts';
+export type { RunningServer } from './server.ts';
+export { loadServerConfig, ConfigError, SERVER_DEFAULTS, SERVER_ENV, LOG_LEVELS } from './config.ts';
+export type { ServerConfig, ServerFlags } from './config.ts';
+export type { ReviewHandler, ReviewHandlers, ReviewContext } from './handlers.ts';
+export { ReviewPool, defaultPoolSize } from './review-pool.ts';
+export type { ReviewPoolOptions } from './review-pool.ts';
+export { decideWithin } from './deadline.ts';
+export type { Decision, DecisionOutcome, DecideFn, DeadlineOptions } from './deadline.ts';
+export { webhookLogger, REDACTED_PATHS, REDACTED } from './logger.ts';
+export { CertificateReloader, readTlsFiles } from './cert-reload.ts';
+export type { TlsFiles, CertificateReloaderOptions } from './cert-reload.ts';
