@@ -2,7 +2,8 @@
  * Layer 1 of kro's verdict (kro-contract §0, §1): the OpenAPI and CEL rules of kro's own
  * ResourceGraphDefinition CRD (`kro.run_resourcegraphdefinitions.yaml`, kro v0.9.3), which the API
  * server enforces synchronously at `kubectl apply`. Messages follow the API server's field-error
- * wording (`Required value`, `Invalid value: ...`, `Unsupported value: ...`).
+ * wording (`Required value`, `Invalid value: ...`, `Unsupported value: ...`) without the field
+ * prefix the API server puts in front: the diagnostic path is that prefix.
  *
  * A test compares the patterns, enums and required lists here with the CRD file in
  * `../shared/crds/kro/`, so drift is caught.
@@ -25,7 +26,7 @@ class L1 {
   readonly out: Diagnostic[] = [];
 
   required(path: PathSegment[]): void {
-    this.out.push(error('rgd/required', formatPath(path), `${formatPath(path)}: Required value`));
+    this.out.push(error('rgd/required', formatPath(path), 'Required value'));
   }
 
   /** Checks the JSON type; returns false (and reports) when it does not match. */
@@ -34,18 +35,14 @@ class L1 {
     if (got === want) return true;
     const p = formatPath(path);
     this.out.push(
-      error(
-        'rgd/invalid-type',
-        p,
-        `${p}: Invalid value: "${got}": ${p} in body must be of type ${want}: "${got}"`,
-      ),
+      error('rgd/invalid-type', p, `Invalid value: "${got}": ${p} in body must be of type ${want}: "${got}"`),
     );
     return false;
   }
 
   invalid(code: string, path: PathSegment[], value: string, detail: string): void {
     const p = formatPath(path);
-    this.out.push(error(code, p, `${p}: Invalid value: ${value}: ${detail}`));
+    this.out.push(error(code, p, `Invalid value: ${value}: ${detail}`));
   }
 }
 
@@ -122,7 +119,7 @@ function checkSchema(l1: L1, schema: Record<string, unknown>): void {
       error(
         'rgd/unsupported-value',
         p,
-        `${p}: Unsupported value: ${JSON.stringify(schema.scope)}: supported values: ${SCHEMA_SCOPES.map((s) => JSON.stringify(s)).join(', ')}`,
+        `Unsupported value: ${JSON.stringify(schema.scope)}: supported values: ${SCHEMA_SCOPES.map((s) => JSON.stringify(s)).join(', ')}`,
       ),
     );
   }
@@ -191,8 +188,8 @@ function checkResource(l1: L1, path: PathSegment[], r: unknown): void {
             'rgd/foreach-entry',
             fp,
             keys.length === 0
-              ? `${fp}: Invalid value: 0: ${fp} in body should have at least 1 properties`
-              : `${fp}: Too many: ${keys.length}: must have at most 1 items`,
+              ? `Invalid value: 0: ${fp} in body should have at least 1 properties`
+              : `Too many: ${keys.length}: must have at most 1 items`,
           ),
         );
       }

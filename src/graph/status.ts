@@ -3,7 +3,7 @@
  * expression, status expressions may use only resource ids and `schema`, each field must refer to a
  * resource or `schema`, and `status.conditions` entries follow the `runtime.newCondition` rules.
  */
-import { checkConditionExpression, literalConditionTypes, parseCel } from '../cel/index.ts';
+import { checkConditionExpression, literalConditionTypes, parseCel, type CelNode } from '../cel/index.ts';
 import { error, formatPath, type Diagnostic, type PathSegment } from '../diagnostics/diagnostic.ts';
 import { scanExpressions, unwrapStandalone } from './expressions.ts';
 import { ExpressionAnalyser, unknownFunctionsText } from './references.ts';
@@ -113,7 +113,9 @@ function checkConditions(
       ),
     ];
   }
-  const declared = new Map<string, number>();
+  // First pass: unwrap and parse every entry, so that the author-declared condition types are
+  // known when each entry is checked (runtime.condition may not read them, §5.9).
+  const entries: { i: number; p: string; expr: string; ast: CelNode }[] = [];
   conditions.forEach((entry, i) => {
     const path = [...base, i];
     const p = formatPath(path);
@@ -134,10 +136,11 @@ function checkConditions(
     const ins = analyser.inspectAt(expr, path, out);
     if (!ins) return;
     const unknown = ins.identifiers.filter((x) => x !== 'schema' && x !== 'runtime' && !ids.has(x));
-    if (unknown.length > 0)
+    if (unknown.length > 0) {
       out.push(
         error('graph/condition-reference', p, `${prefix}references unknown identifiers: ${goList(unknown)}`),
       );
+    }
     if (ins.unknownFunctions.length > 0) {
       out.push(
         error(
@@ -148,12 +151,16 @@ function checkConditions(
       );
     }
     const parsed = parseCel(expr);
-    if (parsed.kind !== 'ok') return;
-    for (const msg of checkConditionExpression(parsed.ast, expr))
+    if (parsed.kind === 'ok') entries.push({ i, p, expr, ast: parsed.ast });
+  });
+  const declaredTypes = new Set(entries.flatMap((e) => literalConditionTypes(e.ast)));
+  const seen = new Set<string>();
+  for (const { p, expr, ast } of entries) {
+    for (const msg of checkConditionExpression(ast, expr, declaredTypes)) {
       out.push(error('graph/condition-invalid', p, `${prefix}${msg}`));
-    for (const type of literalConditionTypes(parsed.ast)) {
-      const first = declared.get(type);
-      if (first === undefined) declared.set(type, i);
+    }
+    for (const type of literalConditionTypes(ast)) {
+      if (!seen.has(type)) seen.add(type);
       else {
         out.push(
           error(
@@ -164,6 +171,6 @@ function checkConditions(
         );
       }
     }
-  });
+  }
   return out;
 }

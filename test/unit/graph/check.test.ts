@@ -361,3 +361,22 @@ describe('checkRgd: robustness', () => {
     }
   });
 });
+
+describe('checkRgd: custom conditions may not read each other (kro-contract §5.9)', () => {
+  it('rejects runtime.condition on an author-declared type, accepts a built-in one', () => {
+    const decl = '${runtime.newCondition({type: "DbReady", status: "True"})}';
+    const readsBuiltin =
+      '${runtime.newCondition({type: "AppReady", status: runtime.condition(schema, "ResourcesReady").status})}';
+    const readsCustom =
+      '${runtime.newCondition({type: "AppReady", status: runtime.condition(schema, "DbReady").status})}';
+    const status = (conditions: string[]) =>
+      rgd({ resources: [deployment('deploy')], status: { conditions } });
+    assert.deepEqual(errorLines(status([decl, readsBuiltin])), []);
+    const lines = errorLines(status([decl, readsCustom]));
+    assert.equal(lines.length, 1);
+    assert.match(
+      lines[0]!,
+      /^spec\.schema\.status\.conditions\[1\]: .*custom conditions cannot reference each other/,
+    );
+  });
+});

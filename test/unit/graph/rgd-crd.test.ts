@@ -14,7 +14,7 @@ import { rgd } from '../../helpers/rgd.ts';
 
 const lines = (obj: unknown, old?: unknown): string[] =>
   checkRgdCrd(withRgdDefaults(obj), old === undefined ? undefined : withRgdDefaults(old)).map(
-    (d) => d.message,
+    (d) => `${d.path}: ${d.message}`,
   );
 
 describe('RGD CRD rules (L1, kro-contract §1)', () => {
