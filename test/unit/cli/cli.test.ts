@@ -61,10 +61,7 @@ describe('kro-guard check (CLI)', () => {
     const r = cli(['check', dir]);
     assert.equal(r.code, 1);
     const multi = join(dir, 'nested', 'multi.yml');
-    assert.match(
-      r.stdout,
-      new RegExp(`${multi}:30:11: error: spec\\.schema\\.kind: spec\\.schema\\.kind: Invalid value: "app"`),
-    );
+    assert.match(r.stdout, new RegExp(`${multi}:30:11: error: spec\\.schema\\.kind: Invalid value: "app"`));
     assert.match(
       r.stdout,
       new RegExp(
