@@ -5,7 +5,7 @@
  */
 import { error, formatPath, sortDiagnostics, warning, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { toOpenAPISpec } from '../simpleschema/index.ts';
-import { analyseGraph } from './dag.ts';
+import { analyseDag } from '../dag/dag.ts';
 import { withRgdDefaults } from './defaults.ts';
 import { analyseNode } from './dependencies.ts';
 import { checkIteratorNames, checkResourceIds } from './naming.ts';
@@ -95,20 +95,22 @@ export function checkRgd(rgd: unknown, options: RgdCheckOptions = {}): RgdCheckR
     diags.push(...r.diagnostics);
     deps.set(node.id, r.deps);
   }
-  const graph = analyseGraph(
+  const graph = analyseDag(
     nodes.map((n) => n.id),
     deps,
   );
+  // Self references never reach the analysis: analyseNode reports them at their field path.
   const byId = new Map(nodes.map((n) => [n.id, n]));
   for (const cycle of graph.cycles) {
     const first = byId.get(cycle[0]!)!;
-    const message =
-      cycle.length === 2
-        ? 'failed to build dependency graph: self references are not allowed'
-        : `failed to build dependency graph: graph contains a cycle: ${cycle.join(' -> ')}`;
-    // A self-reference has been reported with its field path by analyseNode already.
-    if (cycle.length > 2)
-      diags.push(error('graph/cycle', formatPath(['spec', 'resources', first.index]), message, first.id));
+    diags.push(
+      error(
+        'graph/cycle',
+        formatPath(['spec', 'resources', first.index]),
+        `failed to build dependency graph: graph contains a cycle: ${cycle.join(' -> ')}`,
+        first.id,
+      ),
+    );
   }
 
   diags.push(...checkStatus(schema.status, ids, analyser));
@@ -117,7 +119,7 @@ export function checkRgd(rgd: unknown, options: RgdCheckOptions = {}): RgdCheckR
   const result: RgdCheckResult = { diagnostics };
   if (!diagnostics.some((d) => d.severity === 'error')) {
     result.specSchema = simple.schema;
-    if (graph.order) result.topologicalOrder = graph.order;
+    result.topologicalOrder = graph.order;
   }
   return result;
 }

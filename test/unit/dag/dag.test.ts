@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyseGraph } from '../../../src/graph/dag.ts';
+import { analyseDag } from '../../../src/dag/dag.ts';
 
-const g = (ids: string[], deps: Record<string, string[]>) => analyseGraph(ids, new Map(Object.entries(deps)));
+const g = (ids: string[], deps: Record<string, string[]>) => analyseDag(ids, new Map(Object.entries(deps)));
 
-describe('dependency graph (kro-contract §5.3)', () => {
+describe('analyseDag (kro-contract §3.3, §5.3)', () => {
   it('orders by dependencies, lowest original index first among ready nodes', () => {
     assert.deepEqual(g(['svc', 'deploy', 'cm'], { svc: ['deploy'], deploy: ['cm'] }).order, [
       'cm',
@@ -15,10 +15,11 @@ describe('dependency graph (kro-contract §5.3)', () => {
     assert.deepEqual(g(['a', 'b', 'c', 'd'], { a: ['d'], b: [], c: ['b'] }).order, ['b', 'c', 'd', 'a']);
   });
 
-  it('reports a cycle with its path and no order', () => {
-    const r = g(['a', 'b', 'c'], { a: ['b'], b: ['c'], c: ['a'] });
-    assert.equal(r.order, undefined);
+  it('reports a cycle with its path and orders only the vertices outside cycles', () => {
+    const r = g(['a', 'b', 'c', 'd', 'e'], { a: ['b'], b: ['c'], c: ['a'], d: ['a'], e: [] });
     assert.deepEqual(r.cycles, [['a', 'b', 'c', 'a']]);
+    assert.deepEqual([...r.inCycle].sort(), ['a', 'b', 'c']);
+    assert.deepEqual(r.order, ['d', 'e']);
   });
 
   it('reports one cycle per strongly connected component, deterministically', () => {
@@ -29,8 +30,15 @@ describe('dependency graph (kro-contract §5.3)', () => {
     ]);
   });
 
-  it('detects self edges', () => {
-    assert.deepEqual(g(['a'], { a: ['a'] }).cycles, [['a', 'a']]);
+  it('ignores self edges and unknown vertices (callers report them)', () => {
+    const r = g(['a', 'b'], { a: ['a', 'zz'], b: ['a'] });
+    assert.deepEqual(r.cycles, []);
+    assert.deepEqual(r.order, ['a', 'b']);
+  });
+
+  it('picks the shortest cycle from the earliest vertex', () => {
+    const r = g(['a', 'b', 'c', 'd'], { a: ['b', 'd'], b: ['c'], c: ['a'], d: ['a'] });
+    assert.deepEqual(r.cycles, [['a', 'd', 'a']]);
   });
 
   it('handles long chains without recursion limits', () => {
