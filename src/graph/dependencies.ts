@@ -5,7 +5,7 @@
  */
 import type { Inspection } from '../cel/index.ts';
 import { error, formatPath, type Diagnostic, type PathSegment } from '../diagnostics/diagnostic.ts';
-import { ExpressionAnalyser, unknownFunctionsText } from './references.ts';
+import { ExpressionAnalyser, functionProblems } from './references.ts';
 import type { ResourceNode } from './resources.ts';
 import { goList } from './util.ts';
 
@@ -15,8 +15,6 @@ export interface ReferenceContext {
   ids: ReadonlySet<string>;
   analyser: ExpressionAnalyser;
 }
-
-const OMIT_GATE = 'omit() requires the CELOmitFunction feature gate to be enabled';
 
 /**
  * Checks the references of one resource's template, forEach and includeWhen expressions
@@ -63,17 +61,7 @@ export function analyseNode(
         unknown.push(ident);
       }
     }
-    if (ins.unknownFunctions.length > 0) {
-      out.push(
-        error(
-          'graph/unknown-function',
-          p,
-          `${prefix}uses unknown functions: ${unknownFunctionsText(ins.unknownFunctions)}`,
-          id,
-        ),
-      );
-    }
-    if (ins.usesOmit) out.push(error('graph/omit-disabled', p, `${prefix}${OMIT_GATE}`, id));
+    out.push(...functionProblems(ins, p, prefix, 'feature-gate', id));
     return unknown;
   };
 
@@ -165,25 +153,7 @@ export function analyseNode(
           id,
         ),
       );
-    if (ins.unknownFunctions.length > 0) {
-      out.push(
-        error(
-          'graph/unknown-function',
-          p,
-          `${prefix}uses unknown functions: ${unknownFunctionsText(ins.unknownFunctions)}`,
-          id,
-        ),
-      );
-    }
-    if (ins.usesOmit)
-      out.push(
-        error(
-          'graph/omit-misplaced',
-          p,
-          `${prefix}omit() can only be used in resource template expressions`,
-          id,
-        ),
-      );
+    out.push(...functionProblems(ins, p, prefix, 'templates-only', id));
   }
   return { deps: [...deps], diagnostics: out };
 }

@@ -70,3 +70,39 @@ export class ExpressionAnalyser {
 export function unknownFunctionsText(names: readonly string[]): string {
   return `[${names.map((n) => `{${n}}`).join(' ')}]`;
 }
+
+/**
+ * What an expression context says about `omit()`: in dependency-creating contexts (templates,
+ * forEach, includeWhen) kro's dependency pass rejects it while the `CELOmitFunction` gate is off
+ * (kro-contract §5.3; off by default in v0.9.3); readyWhen and status reject it by name (§5.10).
+ */
+export type OmitRule = 'feature-gate' | 'templates-only';
+
+/**
+ * The function-level problems of an inspected expression: unknown global functions (§5.2) and a
+ * misplaced `omit()` (§5.10), each prefixed with the context's kro message prefix.
+ */
+export function functionProblems(
+  ins: Inspection,
+  path: string,
+  prefix: string,
+  omit: OmitRule,
+  resourceId?: string,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (ins.unknownFunctions.length > 0) {
+    const names = unknownFunctionsText(ins.unknownFunctions);
+    out.push(error('graph/unknown-function', path, `${prefix}uses unknown functions: ${names}`, resourceId));
+  }
+  if (ins.usesOmit) {
+    out.push(
+      omit === 'feature-gate'
+        ? error('graph/omit-disabled', path, `${prefix}${OMIT_GATE}`, resourceId)
+        : error('graph/omit-misplaced', path, `${prefix}${OMIT_TEMPLATES_ONLY}`, resourceId),
+    );
+  }
+  return out;
+}
+
+const OMIT_GATE = 'omit() requires the CELOmitFunction feature gate to be enabled';
+const OMIT_TEMPLATES_ONLY = 'omit() can only be used in resource template expressions';

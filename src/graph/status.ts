@@ -6,7 +6,7 @@
 import { checkConditionExpression, literalConditionTypes, parseCel, type CelNode } from '../cel/index.ts';
 import { error, formatPath, type Diagnostic, type PathSegment } from '../diagnostics/diagnostic.ts';
 import { scanExpressions, unwrapStandalone } from './expressions.ts';
-import { ExpressionAnalyser, unknownFunctionsText } from './references.ts';
+import { ExpressionAnalyser, functionProblems } from './references.ts';
 import { goList, isRecord } from './util.ts';
 
 const BASE: PathSegment[] = ['spec', 'schema', 'status'];
@@ -63,23 +63,7 @@ export function checkStatus(
         out.push(
           error('graph/status-reference', p, `${prefix}references unknown identifiers: ${goList(unknown)}`),
         );
-      if (ins.unknownFunctions.length > 0) {
-        out.push(
-          error(
-            'graph/unknown-function',
-            p,
-            `${prefix}uses unknown functions: ${unknownFunctionsText(ins.unknownFunctions)}`,
-          ),
-        );
-      }
-      if (ins.usesOmit)
-        out.push(
-          error(
-            'graph/omit-misplaced',
-            p,
-            `${prefix}omit() can only be used in resource template expressions`,
-          ),
-        );
+      out.push(...functionProblems(ins, p, prefix, 'templates-only'));
     }
     if (!refersToData) {
       out.push(
@@ -141,15 +125,7 @@ function checkConditions(
         error('graph/condition-reference', p, `${prefix}references unknown identifiers: ${goList(unknown)}`),
       );
     }
-    if (ins.unknownFunctions.length > 0) {
-      out.push(
-        error(
-          'graph/unknown-function',
-          p,
-          `${prefix}uses unknown functions: ${unknownFunctionsText(ins.unknownFunctions)}`,
-        ),
-      );
-    }
+    out.push(...functionProblems(ins, p, prefix, 'templates-only'));
     const parsed = parseCel(expr);
     if (parsed.kind === 'ok') entries.push({ i, p, expr, ast: parsed.ast });
   });

@@ -380,3 +380,23 @@ describe('checkRgd: custom conditions may not read each other (kro-contract §5.
     );
   });
 });
+
+describe('checkRgd: omit() outside templates (kro-contract §5.10)', () => {
+  it('is rejected by name in readyWhen, status fields and status.conditions', () => {
+    const r = rgd({
+      resources: [configMap('a', { x: 'y' }, { readyWhen: ['${a.data.x == omit()}'] })],
+      status: {
+        x: '${a.data.x + omit()}',
+        conditions: ['${runtime.newCondition({type: "X", status: omit()})}'],
+      },
+    });
+    assert.deepEqual(
+      errorLines(r).filter((l) => l.includes('omit()')),
+      [
+        'spec.resources[0].readyWhen[0]: resource "a" readyWhen: omit() can only be used in resource template expressions',
+        'spec.schema.status.conditions[0]: failed to build instance conditions: omit() can only be used in resource template expressions',
+        'spec.schema.status.x: status field "x" expression "a.data.x + omit()": omit() can only be used in resource template expressions',
+      ],
+    );
+  });
+});
