@@ -4,7 +4,7 @@
  */
 
 import { type CelNode, walkCel } from './ast.ts';
-import { goQuote } from './goquote.ts';
+import { goQuote } from '../golang/strings.ts';
 
 /** The condition types kro itself writes; the only ones `runtime.condition(schema, 'X')` may read (§5.9). */
 export const KRO_BUILTIN_CONDITION_TYPES: ReadonlySet<string> = new Set([

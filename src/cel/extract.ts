@@ -3,7 +3,7 @@
  * (kro-contract §5.1), and the CEL program kro compiles for a string template.
  */
 
-import { goQuote } from './goquote.ts';
+import { goQuote } from '../golang/strings.ts';
 
 /** kro's error text when a `${` starts inside an expression outside a double-quoted string (§5.1). */
 export const NESTED_EXPRESSION_ERROR = 'nested expressions are not allowed unless inside string literals';

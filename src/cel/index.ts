@@ -7,7 +7,6 @@ export {
   extractExpressions,
   templateToCel,
 } from './extract.ts';
-export { goQuote } from './goquote.ts';
 export { type CelBinaryOp, type CelLiteral, type CelNode, children, walkCel } from './ast.ts';
 export { MAX_AST_DEPTH, MAX_EXPRESSION_CODE_POINTS, type ParseOutcome, parseCel } from './parse.ts';
 export {

@@ -5,7 +5,7 @@
  */
 import { CODES, type SimpleSchemaCode } from './codes.ts';
 import { parseGoBool, parseGoFloat, parseGoInt } from './go-parse.ts';
-import { goTrimSpace } from './go-strings.ts';
+import { goTrimSpace } from '../golang/strings.ts';
 import type { Marker } from './markers.ts';
 import { re2Error } from './re2.ts';
 import type { JSONSchemaProps } from './types.ts';

@@ -11,7 +11,7 @@
  */
 import { error, formatPath, type Diagnostic, type PathSegment } from '../diagnostics/diagnostic.ts';
 import { CODES } from './codes.ts';
-import { compareGoStrings } from './go-strings.ts';
+import { compareGoStrings } from '../golang/strings.ts';
 import { collectReferences, parseNode, type SpecNode } from './spec-tree.ts';
 import type { SchemaBuilder } from './transform.ts';
 import { analyseTypeGraph } from './type-graph.ts';

@@ -3,7 +3,7 @@
  * Go's error texts (`strconv.ParseInt: parsing "abc": invalid syntax`). kro parses every marker value
  * with these (kro-contract §3.4), so what they accept decides what kro accepts.
  */
-import { goQuote } from './go-strings.ts';
+import { goQuote } from '../golang/strings.ts';
 
 /** The outcome of a Go parse: the value, or Go's `*strconv.NumError` text. */
 export type GoParseResult<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -13,7 +13,6 @@ import type { JSONSchemaProps } from './types.ts';
 export { CODES, type SimpleSchemaCode } from './codes.ts';
 export { applyMarkers, type MarkerProblem } from './apply-markers.ts';
 export { parseGoBool, parseGoFloat, parseGoInt, type GoParseResult } from './go-parse.ts';
-export { compareGoStrings, goQuote, goTrimSpace } from './go-strings.ts';
 export { schemaToJSON } from './json.ts';
 export {
   MARKER_KEYS,

@@ -3,7 +3,7 @@
  * (`required=true default="a b" enum="x,y"`) into `key=value` markers, with kro's exact quirks and
  * error texts.
  */
-import { goIsSpace, goQuote, goTrimSpace } from './go-strings.ts';
+import { goIsSpace, goQuote, goTrimSpace } from '../golang/strings.ts';
 
 /** Every marker key kro knows (kro-contract §3.4). Keys are case-sensitive. */
 export const MARKER_KEYS = [

@@ -5,7 +5,7 @@
  */
 import { error, formatPath, type Diagnostic, type PathSegment } from '../diagnostics/diagnostic.ts';
 import { CODES } from './codes.ts';
-import { compareGoStrings } from './go-strings.ts';
+import { compareGoStrings } from '../golang/strings.ts';
 import { parseMarkers, type Marker } from './markers.ts';
 import { parseFieldDefinition, parseType, typeReferences, type TypeExpr } from './type-grammar.ts';
 

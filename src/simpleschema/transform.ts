@@ -6,7 +6,7 @@
 import { error, formatPath, type Diagnostic, type PathSegment } from '../diagnostics/diagnostic.ts';
 import { applyMarkers } from './apply-markers.ts';
 import { CODES } from './codes.ts';
-import { compareGoStrings } from './go-strings.ts';
+import { compareGoStrings } from '../golang/strings.ts';
 import type { FieldNode, StructNode } from './spec-tree.ts';
 import type { TypeExpr } from './type-grammar.ts';
 import type { JSONSchemaProps } from './types.ts';

@@ -7,7 +7,7 @@
  * atomic := "string" | "integer" | "boolean" | "float"
  * ```
  */
-import { goQuote, goTrimSpace } from './go-strings.ts';
+import { goQuote, goTrimSpace } from '../golang/strings.ts';
 
 /** A parsed SimpleSchema type. `float` is kept as written; it maps to OpenAPI `number`. */
 export type TypeExpr =

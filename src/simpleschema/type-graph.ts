@@ -3,7 +3,7 @@
  * definition names. kro builds types in a topological order of this graph and rejects cycles.
  */
 import { analyseDag, type DagAnalysis } from '../dag/dag.ts';
-import { compareGoStrings } from './go-strings.ts';
+import { compareGoStrings } from '../golang/strings.ts';
 
 /** The outcome of {@link analyseTypeGraph}: see {@link DagAnalysis}; ties are broken in Go string order. */
 export type TypeGraphAnalysis = DagAnalysis;

@@ -10,7 +10,7 @@
  */
 import { CODES, type SimpleSchemaCode } from './codes.ts';
 import { parseGoBool, parseGoFloat, parseGoInt } from './go-parse.ts';
-import { goQuote, goTrimSpace } from './go-strings.ts';
+import { goQuote, goTrimSpace } from '../golang/strings.ts';
 
 /** A converted value, or the problem to report. */
 export type ValueOutcome =

@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  compareGoStrings,
-  goQuote,
-  goTrimSpace,
-  parseGoBool,
-  parseGoFloat,
-  parseGoInt,
-} from '../../../src/simpleschema/index.ts';
+import { parseGoBool, parseGoFloat, parseGoInt } from '../../../src/simpleschema/index.ts';
 
 describe('parseGoBool', () => {
   it('accepts exactly the twelve spellings of strconv.ParseBool', () => {
@@ -114,22 +107,5 @@ describe('parseGoFloat (64 bits)', () => {
     });
     assert.equal(parseGoFloat('-1e400').ok, false);
     assert.equal(parseGoFloat('0x1.fffffffffffff8p1023').ok, false);
-  });
-});
-
-describe('Go string helpers', () => {
-  it('goTrimSpace trims Go’s white space: NEL yes, BOM no', () => {
-    assert.equal(goTrimSpace('\u0085 a b\t\n'), 'a b');
-    assert.equal(goTrimSpace('\ufeffa'), '\ufeffa');
-  });
-  it('goQuote writes strconv.Quote text', () => {
-    assert.equal(goQuote('a"b\\c'), '"a\\"b\\\\c"');
-    assert.equal(goQuote('\n\x07\x7f'), '"\\n\\a\\x7f"');
-    assert.equal(goQuote('é\u200b\u{1F600}\u{E0001}'), '"é\\u200b\u{1F600}\\U000e0001"');
-  });
-  it('compareGoStrings orders by code point (UTF-8 bytes), not UTF-16 units', () => {
-    assert.ok(compareGoStrings('\uffff', '\u{10000}') < 0);
-    assert.ok('\uffff' > '\u{10000}'); // what JS would say
-    assert.deepEqual(['b', 'B', 'a', 'ab'].sort(compareGoStrings), ['B', 'a', 'ab', 'b']);
   });
 });
