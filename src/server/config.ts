@@ -16,7 +16,10 @@ export interface ServerConfig {
   tlsCertPath: string;
   /** PEM private key file of the serving certificate. */
   tlsKeyPath: string;
-  /** What to answer when kro-guard fails or misses its deadline: deny (`Fail`) or allow (`Ignore`). */
+  /**
+   * What `/validate` answers when kro-guard fails or misses its deadline: deny (`Fail`) or allow
+   * (`Ignore`). `/mutate` always allows on failure: it never denies.
+   */
   failurePolicy: FailurePolicy;
   /** Deadline of one review, counted from the request's arrival; below the webhook's timeoutSeconds. */
   reviewTimeoutMs: number;

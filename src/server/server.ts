@@ -136,9 +136,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const req = review.request;
     const body = bodies.get(request) ?? '';
     const remainingMs = Math.max(1, config.reviewTimeoutMs - reply.elapsedTime);
+    // /mutate only adds defaults the API server would add anyway, so it never denies, not even on
+    // an internal failure: the failure policy governs /validate.
+    const failurePolicy = route === 'mutate' ? 'Ignore' : config.failurePolicy;
     const decision = await decideWithin(
       req.uid,
-      { timeoutMs: remainingMs, failurePolicy: config.failurePolicy, deadlineMs: config.reviewTimeoutMs },
+      { timeoutMs: remainingMs, failurePolicy, deadlineMs: config.reviewTimeoutMs },
       (signal) => handlers[route](review, { body, signal }),
     );
     const fields = {
@@ -154,11 +157,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       outcome: decision.outcome,
     };
     if (decision.outcome === 'decided') logger.info(fields, 'admission decision');
-    else
-      logger.error(
-        { ...fields, error: decision.error, failurePolicy: config.failurePolicy },
-        'admission failed',
-      );
+    else logger.error({ ...fields, error: decision.error, failurePolicy }, 'admission failed');
     return decision.review;
   };
 
