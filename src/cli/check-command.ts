@@ -33,7 +33,7 @@ export async function runCheck(
   const results: DocumentResult[] = [];
   try {
     for (const file of await expandInputs(inputs)) {
-      for (const doc of await readDocuments(file)) results.push(checkDocument(doc));
+      for (const doc of await readDocuments(file)) results.push(...checkDocument(doc));
     }
   } catch (e) {
     if (e instanceof InputError) {

@@ -2,7 +2,7 @@
  * `kro-guard check`: the verdict for every input document. Pure over parsed documents; reading
  * files and printing are done by the caller.
  */
-import { parsePath, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { parsePath, type Diagnostic, type PathSegment } from '../diagnostics/diagnostic.ts';
 import { checkRgd, isResourceGraphDefinition } from '../graph/index.ts';
 import type { SourceDocument } from './documents.ts';
 
@@ -20,6 +20,8 @@ export interface DocumentResult {
   file: string;
   /** Zero-based index of the document in its file. */
   document: number;
+  /** For a `kind: List` document (what `kubectl get -o yaml` prints): the index in its `items`. */
+  item?: number;
   kind: string | null;
   name: string | null;
   verdict: Verdict;
@@ -31,37 +33,63 @@ export interface DocumentResult {
 }
 
 /**
- * Checks one document. YAML syntax errors reject it (code `yaml/syntax`); documents that are not
- * `kro.run` ResourceGraphDefinitions are skipped with a reason.
+ * Checks one document: one result, or one per item of a `v1` `List` (what `kubectl get rgd -o yaml`
+ * prints). YAML syntax errors reject the document (code `yaml/syntax`); objects that are not `kro.run`
+ * ResourceGraphDefinitions are skipped with a reason.
  */
-export function checkDocument(doc: SourceDocument): DocumentResult {
+export function checkDocument(doc: SourceDocument): DocumentResult[] {
   const value = doc.value;
-  const base = {
-    file: doc.file,
-    document: doc.index,
-    kind: doc.identity.kind ?? null,
-    name: doc.identity.name ?? null,
-    line: doc.line,
-    column: doc.column,
-  };
+  const base = { file: doc.file, document: doc.index, line: doc.line, column: doc.column };
   if (doc.syntaxErrors.length > 0) {
-    return {
-      ...base,
-      verdict: 'rejected',
-      diagnostics: doc.syntaxErrors.map((e) => ({
-        severity: 'error',
-        code: 'yaml/syntax',
-        path: '',
-        message: e.message,
-        line: e.line,
-        column: e.column,
-      })),
-    };
+    return [
+      {
+        ...base,
+        kind: doc.identity.kind ?? null,
+        name: doc.identity.name ?? null,
+        verdict: 'rejected',
+        diagnostics: doc.syntaxErrors.map((e) => ({
+          severity: 'error',
+          code: 'yaml/syntax',
+          path: '',
+          message: e.message,
+          line: e.line,
+          column: e.column,
+        })),
+      },
+    ];
   }
+  if (isList(value)) {
+    return value.items.map((item, i) => {
+      const where = doc.locate(['items', i]);
+      return checkObject(item, { ...base, ...where, item: i }, (path) => doc.locate(['items', i, ...path]));
+    });
+  }
+  return [checkObject(value, base, (path) => doc.locate(path))];
+}
+
+function isList(v: unknown): v is { items: unknown[] } {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return o.apiVersion === 'v1' && o.kind === 'List' && Array.isArray(o.items);
+}
+
+function str(o: unknown, ...keys: string[]): string | null {
+  let v: unknown = o;
+  for (const k of keys)
+    v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined;
+  return typeof v === 'string' ? v : null;
+}
+
+function checkObject(
+  value: unknown,
+  base: { file: string; document: number; item?: number; line: number; column: number },
+  locate: (path: PathSegment[]) => { line: number; column: number },
+): DocumentResult {
+  const ident = { ...base, kind: str(value, 'kind'), name: str(value, 'metadata', 'name') };
   if (!isResourceGraphDefinition(value)) {
-    const what = base.kind ? `${doc.identity.apiVersion ?? '?'} ${base.kind}` : 'no kind';
+    const what = ident.kind ? `${str(value, 'apiVersion') ?? '?'} ${ident.kind}` : 'no kind';
     return {
-      ...base,
+      ...ident,
       verdict: 'skipped',
       reason: `not a ResourceGraphDefinition (${what})`,
       diagnostics: [],
@@ -70,10 +98,10 @@ export function checkDocument(doc: SourceDocument): DocumentResult {
   const result = checkRgd(value);
   // Engine order is by field path; a reader of a file wants source order (stable for ties).
   const diagnostics = result.diagnostics
-    .map((d) => ({ ...d, ...doc.locate(safePath(d.path)) }))
+    .map((d) => ({ ...d, ...locate(safePath(d.path)) }))
     .sort((a, b) => a.line - b.line || a.column - b.column);
   const verdict = diagnostics.some((d) => d.severity === 'error') ? 'rejected' : 'accepted';
-  return { ...base, verdict, diagnostics };
+  return { ...ident, verdict, diagnostics };
 }
 
 function safePath(path: string) {

@@ -31,7 +31,8 @@ export function formatText(results: readonly DocumentResult[], verbose = false):
   const lines: string[] = [];
   for (const r of results) {
     const where = `${r.file}:${r.line}:${r.column}`;
-    const what = `${r.kind ?? 'document'}${r.name ? ` "${r.name}"` : ''} (document ${r.document})`;
+    const item = r.item === undefined ? '' : `, item ${r.item}`;
+    const what = `${r.kind ?? 'document'}${r.name ? ` "${r.name}"` : ''} (document ${r.document}${item})`;
     if (r.verdict === 'skipped') {
       if (verbose) lines.push(`${where}: ${what}: skipped: ${r.reason}`);
       continue;

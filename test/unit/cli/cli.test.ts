@@ -134,3 +134,27 @@ describe('kro-guard certs (CLI)', () => {
     assert.match(r.stderr, /not an IP address/);
   });
 });
+
+describe('kro-guard check of a List (kubectl get rgd -o yaml)', () => {
+  it('checks every item and locates diagnostics inside it', () => {
+    const item = (kind: string) =>
+      `- apiVersion: kro.run/v1alpha1\n  kind: ResourceGraphDefinition\n  metadata:\n    name: ${kind.toLowerCase()}\n  spec:\n    schema:\n      apiVersion: v1alpha1\n      kind: ${kind}\n`;
+    const list = `apiVersion: v1\nkind: List\nitems:\n${item('Good')}${item('bad')}`;
+    const r = cli(['check', '--format', 'json', '-'], list);
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout) as {
+      results: { item: number; name: string; verdict: string; diagnostics: { line: number }[] }[];
+    };
+    assert.deepEqual(
+      out.results.map((x) => [x.item, x.name, x.verdict]),
+      [
+        [0, 'good', 'accepted'],
+        [1, 'bad', 'rejected'],
+      ],
+    );
+    assert.deepEqual(
+      out.results[1]!.diagnostics.map((d) => d.line),
+      [19],
+    );
+  });
+});
