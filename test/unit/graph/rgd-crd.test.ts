@@ -139,14 +139,14 @@ describe('RGD CRD rules (L1, kro-contract §1)', () => {
     const old = rgd({});
     assert.deepEqual(lines(rgd({ schema: { spec: { other: 'string' } } }), old), []);
     assert.deepEqual(lines(rgd({ schema: { kind: 'Other' } }), old), [
-      'spec.schema.kind: Invalid value: "string": kind is immutable',
+      'spec.schema.kind: Invalid value: "Other": kind is immutable',
     ]);
     assert.deepEqual(
       lines(rgd({ schema: { apiVersion: 'v2', group: 'example.com', scope: 'Cluster' } }), old),
       [
-        'spec.schema.apiVersion: Invalid value: "string": apiVersion is immutable',
-        'spec.schema.group: Invalid value: "string": group is immutable',
-        'spec.schema.scope: Invalid value: "string": scope is immutable',
+        'spec.schema.apiVersion: Invalid value: "v2": apiVersion is immutable',
+        'spec.schema.group: Invalid value: "example.com": group is immutable',
+        'spec.schema.scope: Invalid value: "Cluster": scope is immutable',
       ],
     );
     // The defaulted group equals an explicit kro.run: no change.
