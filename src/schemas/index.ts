@@ -1,0 +1,15 @@
+/**
+ * Kubernetes' OpenAPI v3 schemas embedded in kro-guard (`loadEmbeddedSchemas`), and the pruning that
+ * `npm run schemas:dump` applies to the API server's documents.
+ */
+export { loadEmbeddedSchemas, createSchemaSet, EMBEDDED_SCHEMAS_URL } from './embedded.ts';
+export type { EmbeddedSchemaFile, EmbeddedSchemaSet, KindSchema } from './embedded.ts';
+export {
+  pruneGroupVersion,
+  withoutDescriptions,
+  forEachSubSchema,
+  groupVersionKey,
+  refName,
+  SCHEMA_REF_PREFIX,
+} from './prune.ts';
+export type { OpenAPISchema, OpenAPIDocument, GroupVersionKind, PrunedGroupVersion } from './prune.ts';
