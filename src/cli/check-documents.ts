@@ -58,13 +58,27 @@ export function checkDocument(doc: SourceDocument): DocumentResult[] {
       },
     ];
   }
-  if (isList(value)) {
-    return value.items.map((item, i) => {
-      const where = doc.locate(['items', i]);
-      return checkObject(item, { ...base, ...where, item: i }, (path) => doc.locate(['items', i, ...path]));
-    });
+  const results = isList(value)
+    ? value.items.map((item, i) => {
+        const where = doc.locate(['items', i]);
+        return checkObject(item, { ...base, ...where, item: i }, (path) => doc.locate(['items', i, ...path]));
+      })
+    : [checkObject(value, base, (path) => doc.locate(path))];
+  const first = results[0];
+  if (first && doc.duplicateKeys.length > 0) {
+    first.diagnostics.unshift(
+      ...doc.duplicateKeys.map((d) => ({
+        severity: 'warning' as const,
+        code: 'yaml/duplicate-key',
+        path: '',
+        message: `duplicate key "${d.key}": the last value is used, as kubectl does`,
+        line: d.line,
+        column: d.column,
+      })),
+    );
+    first.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   }
-  return [checkObject(value, base, (path) => doc.locate(path))];
+  return results;
 }
 
 function isList(v: unknown): v is { items: unknown[] } {

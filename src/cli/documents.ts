@@ -5,7 +5,16 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { PathSegment } from '../diagnostics/diagnostic.ts';
 
 /** One YAML document of an input file. */
@@ -20,6 +29,11 @@ export interface SourceDocument {
   identity: { apiVersion?: string; kind?: string; name?: string };
   /** YAML syntax errors, with 1-based positions. */
   syntaxErrors: { message: string; line: number; column: number }[];
+  /**
+   * Keys repeated in one mapping. kubectl accepts them and keeps the last value (checked against
+   * kube-apiserver 1.35 in the e2e tier), and so does the parsed `value`; the CLI warns.
+   */
+  duplicateKeys: { key: string; line: number; column: number }[];
   /** 1-based line and column of the document start. */
   line: number;
   column: number;
@@ -105,7 +119,7 @@ export function parseDocuments(text: string, file: string): SourceDocument[] {
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, {
     lineCounter: lc,
-    uniqueKeys: true,
+    uniqueKeys: false,
     prettyErrors: false,
     intAsBigInt: false,
   });
@@ -126,6 +140,7 @@ export function parseDocuments(text: string, file: string): SourceDocument[] {
       value,
       identity: identityOf(doc),
       syntaxErrors,
+      duplicateKeys: findDuplicateKeys(contents, (offset) => lc.linePos(offset)),
       line: startPos.line,
       column: startPos.col,
       locate(path) {
@@ -163,5 +178,29 @@ function identityOf(doc: Document.Parsed): SourceDocument['identity'] {
   if (apiVersion !== undefined) out.apiVersion = apiVersion;
   if (kind !== undefined) out.kind = kind;
   if (name !== undefined) out.name = name;
+  return out;
+}
+
+function findDuplicateKeys(
+  root: Node | null,
+  linePos: (offset: number) => { line: number; col: number },
+): SourceDocument['duplicateKeys'] {
+  const out: SourceDocument['duplicateKeys'] = [];
+  if (!root) return out;
+  visit(root, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (!seen.has(key)) {
+          seen.add(key);
+          continue;
+        }
+        const range = isScalar(pair.key) ? pair.key.range : undefined;
+        const pos = linePos(range ? range[0] : 0);
+        out.push({ key: String(key), line: pos.line, column: pos.col });
+      }
+    },
+  });
   return out;
 }

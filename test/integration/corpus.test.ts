@@ -27,7 +27,7 @@ const EXPECTED: Record<string, string> = {
   'aws/ack-controller/crds/iam-crd-group.yaml#0': 'accepted',
   'aws/ack-controller/crds/s3-crd-group.yaml#0': 'accepted',
   'aws/ack-controller/crds/sqs-crd-group.yaml#0': 'accepted',
-  'aws/ack-controller/iam-controller-instance.yaml#0': 'rejected yaml/syntax',
+  'aws/ack-controller/iam-controller-instance.yaml#0': 'skipped',
   'aws/ack-controller/instance.yaml#0': 'skipped',
   'aws/ack-controller/resourcegroup.yaml#0': 'rejected simpleschema/invalid-marker',
   'aws/ack-eks-cluster/eks-cluster-instance.yaml#0': 'skipped',
@@ -72,7 +72,7 @@ const EXPECTED: Record<string, string> = {
   'kubernetes/additionalPrinterColumns/rg.yaml#0': 'accepted',
   'kubernetes/cel-functions/instance.yaml#0': 'skipped',
   'kubernetes/cel-functions/rg.yaml#0': 'accepted',
-  'kubernetes/core-dns/core-dns.yaml#0': 'rejected yaml/syntax',
+  'kubernetes/core-dns/core-dns.yaml#0': 'accepted',
   'kubernetes/core-dns/coredns-instance.yaml#0': 'skipped',
   'kubernetes/defaults/instance.yaml#0': 'skipped',
   'kubernetes/defaults/rg.yaml#0': 'accepted',
@@ -128,6 +128,18 @@ describe('kro-guard check over the kro v0.9.3 example corpus', async () => {
       [
         "23 spec.schema.spec.values.iamRole.roleDescription marker key 'roleforACKS3controllerdeploymentonEKSclusterusingkroResourcegroup' without a value",
       ],
+    );
+  });
+});
+
+describe('duplicate YAML keys in the corpus', () => {
+  it('are accepted with a warning, as kubectl accepts them (last value wins)', async () => {
+    const [doc] = await readDocuments(`${ROOT}/kubernetes/core-dns/core-dns.yaml`);
+    const [result] = checkDocument(doc!);
+    assert.equal(result?.verdict, 'accepted');
+    assert.deepEqual(
+      result?.diagnostics.map((d) => `${d.severity} ${d.code} ${d.line}:${d.column} ${d.message}`),
+      ['warning yaml/duplicate-key 169:9 duplicate key "selector": the last value is used, as kubectl does'],
     );
   });
 });
