@@ -19,13 +19,4 @@ export {
   MAX_PATH_LENGTH,
   MAX_MESSAGE_LENGTH,
 } from './message.ts';
-export {
-  isRgdObject,
-  isRgdRequest,
-  isSpecUnchanged,
-  requiresRgdCheck,
-  jsonEqual,
-  KRO_GROUP,
-  RGD_KIND,
-  RGD_RESOURCE,
-} from './rgd-request.ts';
+export { isRgdRequest, isSpecUnchanged, requiresRgdCheck, jsonEqual } from './rgd-request.ts';

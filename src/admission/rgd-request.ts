@@ -1,28 +1,12 @@
 /**
  * Which admission requests are about ResourceGraphDefinitions, and which need the RGD check.
  *
- * This file deliberately does not import the graph engine: the server's main thread uses it to route
- * requests, and only worker threads load the engine, so a defect in the engine can never stop the
- * HTTPS server itself.
+ * This file deliberately does not import the graph engine (only its dependency-free `identify.ts`):
+ * the server's main thread uses it to route requests, and only worker threads load the engine, so a
+ * defect in the engine can never stop the HTTPS server itself.
  */
+import { isResourceGraphDefinition, KRO_GROUP, RGD_KIND, RGD_RESOURCE } from '../graph/identify.ts';
 import type { AdmissionRequest } from './types.ts';
-
-/** kro's API group. */
-export const KRO_GROUP = 'kro.run';
-/** The RGD kind. */
-export const RGD_KIND = 'ResourceGraphDefinition';
-/** The RGD resource (plural). */
-export const RGD_RESOURCE = 'resourcegraphdefinitions';
-
-/**
- * True when `obj` is a `kro.run/<any version>` `ResourceGraphDefinition` (the same test as the
- * engine's `isResourceGraphDefinition`).
- */
-export function isRgdObject(obj: unknown): boolean {
-  if (typeof obj !== 'object' || obj === null) return false;
-  const o = obj as Record<string, unknown>;
-  return o.kind === RGD_KIND && typeof o.apiVersion === 'string' && o.apiVersion.startsWith(`${KRO_GROUP}/`);
-}
 
 /**
  * True when the request is about an RGD: `request.kind` is `kro.run` `ResourceGraphDefinition`, or
@@ -33,8 +17,8 @@ export function isRgdRequest(request: AdmissionRequest): boolean {
   return (
     (request.kind.group === KRO_GROUP && request.kind.kind === RGD_KIND) ||
     (request.resource.group === KRO_GROUP && request.resource.resource === RGD_RESOURCE) ||
-    isRgdObject(request.object) ||
-    isRgdObject(request.oldObject)
+    isResourceGraphDefinition(request.object) ||
+    isResourceGraphDefinition(request.oldObject)
   );
 }
 

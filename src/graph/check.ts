@@ -16,16 +16,6 @@ import { checkStatus } from './status.ts';
 import type { RgdCheckOptions, RgdCheckResult } from './types.ts';
 import { isRecord } from './util.ts';
 
-/** True when `obj` is a `kro.run/<any version>` `ResourceGraphDefinition`. */
-export function isResourceGraphDefinition(obj: unknown): boolean {
-  return (
-    isRecord(obj) &&
-    obj.kind === 'ResourceGraphDefinition' &&
-    typeof obj.apiVersion === 'string' &&
-    obj.apiVersion.startsWith('kro.run/')
-  );
-}
-
 /** Fields the v0.9.3 RGD CRD knows; others are pruned by the API server. */
 const KNOWN_FIELDS: Record<string, readonly string[]> = {
   spec: ['schema', 'resources'],

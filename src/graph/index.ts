@@ -1,3 +1,4 @@
 export type { RgdCheckOptions, RgdCheckResult } from './types.ts';
 export { withRgdDefaults, DEFAULT_GROUP, DEFAULT_SCOPE } from './defaults.ts';
-export { checkRgd, isResourceGraphDefinition } from './check.ts';
+export { checkRgd } from './check.ts';
+export { isResourceGraphDefinition, KRO_GROUP, RGD_KIND, RGD_RESOURCE } from './identify.ts';
