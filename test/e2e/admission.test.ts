@@ -4,28 +4,20 @@
  * No kro controller here: nothing in this file needs one.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { deniedBy } from '../harness/index.ts';
 import {
-  deniedBy,
-  startControlPlane,
-  startWebhook,
-  type ControlPlane,
-  type RunningWebhook,
-} from '../harness/index.ts';
-import { auditEvents, fixture, kroGuardErrors, lines, readYaml, storedRgds } from './helpers.ts';
+  auditEvents,
+  fixture,
+  kroGuardErrors,
+  lines,
+  readYaml,
+  storedRgds,
+  useControlPlaneWithWebhook,
+} from './helpers.ts';
 
-let cp: ControlPlane | undefined;
-let webhook: RunningWebhook | undefined;
-
-before(async () => {
-  cp = await startControlPlane({ kro: false });
-  webhook = await startWebhook(cp);
-});
-after(async () => {
-  await webhook?.stop();
-  await cp?.stop();
-});
+const env = useControlPlaneWithWebhook({ kro: false });
 
 /** Fixtures the API server's CRD schema accepts and kro-guard's validating webhook denies. */
 const DENIED_BY_KRO_GUARD = [
@@ -57,9 +49,11 @@ const DENIED_BY_KRO_GUARD = [
 describe('kubectl apply --dry-run=server of invalid RGDs', () => {
   for (const { file, name, expected } of DENIED_BY_KRO_GUARD) {
     it(`${file}: denied by kro-guard, every error with its path in kubectl's stderr`, async () => {
-      const r = await cp!.kubectl(['apply', '--dry-run=server', '-f', fixture(file)], { allowFailure: true });
+      const r = await env.cp.kubectl(['apply', '--dry-run=server', '-f', fixture(file)], {
+        allowFailure: true,
+      });
       assert.notEqual(r.code, 0, `kubectl succeeded:\n${r.stdout}`);
-      assert.ok(r.stderr.includes(deniedBy(webhook!.names.validating)), r.stderr);
+      assert.ok(r.stderr.includes(deniedBy(env.webhook.names.validating)), r.stderr);
       const errorLines = lines(r.stderr).filter((l) => l.startsWith('- '));
       for (const [path, message] of expected) {
         assert.ok(
@@ -76,7 +70,7 @@ describe('kubectl apply --dry-run=server of invalid RGDs', () => {
           `kro-guard's "${d.path}: ${d.message}" is missing from:\n${r.stderr}`,
         );
       }
-      const decision = webhook!.decisions().find((d) => d.route === 'validate' && d.name === name);
+      const decision = env.webhook.decisions().find((d) => d.route === 'validate' && d.name === name);
       assert.deepEqual(
         decision && { operation: decision.operation, allowed: decision.allowed, dryRun: decision.dryRun },
         { operation: 'CREATE', allowed: false, dryRun: true },
@@ -88,7 +82,7 @@ describe('kubectl apply --dry-run=server of invalid RGDs', () => {
     // The API server validates against the CRD schema (patterns, enums, CEL rules) before it calls
     // validating webhooks, so kro-guard never sees this request; kro-guard's offline check (CLI, CI)
     // reports the same path and message.
-    const r = await cp!.kubectl(['apply', '--dry-run=server', '-f', fixture('bad-kind-pattern.yaml')], {
+    const r = await env.cp.kubectl(['apply', '--dry-run=server', '-f', fixture('bad-kind-pattern.yaml')], {
       allowFailure: true,
     });
     assert.notEqual(r.code, 0, `kubectl succeeded:\n${r.stdout}`);
@@ -100,13 +94,14 @@ describe('kubectl apply --dry-run=server of invalid RGDs', () => {
     );
     assert.ok(!r.stderr.includes('admission webhook'), r.stderr);
     assert.equal(
-      webhook!.decisions().filter((d) => d.route === 'validate' && d.name === 'e2e-bad-kind-pattern').length,
+      env.webhook.decisions().filter((d) => d.route === 'validate' && d.name === 'e2e-bad-kind-pattern')
+        .length,
       0,
     );
   });
 
   it('stored none of them', async () => {
-    assert.deepEqual(await storedRgds(cp!), []);
+    assert.deepEqual(await storedRgds(env.cp), []);
   });
 });
 
@@ -116,7 +111,7 @@ describe('kubectl apply --dry-run=server -o yaml of an RGD without group and sco
     assert.equal(input.spec.schema['group'], undefined);
     assert.equal(input.spec.schema['scope'], undefined);
 
-    const r = await cp!.kubectl([
+    const r = await env.cp.kubectl([
       'apply',
       '--dry-run=server',
       '-o',
@@ -133,7 +128,7 @@ describe('kubectl apply --dry-run=server -o yaml of an RGD without group and sco
     assert.equal(shown.spec.schema['scope'], 'Namespaced');
 
     // Both kro-guard webhooks answered this dry-run and allowed it.
-    const decisions = webhook!.decisions().filter((d) => d.name === 'e2e-no-group-scope');
+    const decisions = env.webhook.decisions().filter((d) => d.name === 'e2e-no-group-scope');
     assert.deepEqual(
       decisions.map((d) => [d.route, d.operation, d.allowed, d.dryRun]),
       [
@@ -142,18 +137,18 @@ describe('kubectl apply --dry-run=server -o yaml of an RGD without group and sco
       ],
     );
     // The API server's audit log records the call of kro-guard's mutating webhook for the request.
-    const annotations = auditEvents(cp!, 'e2e-no-group-scope').flatMap((e) =>
+    const annotations = auditEvents(env.cp, 'e2e-no-group-scope').flatMap((e) =>
       Object.entries(e.annotations ?? {}),
     );
     const mutation = annotations.find(([key]) => key.startsWith('mutation.webhook.admission.k8s.io/'));
     assert.ok(mutation, `no mutation annotation in ${JSON.stringify(annotations)}`);
     const recorded = JSON.parse(mutation[1]) as { configuration: string; webhook: string; mutated: boolean };
-    assert.equal(recorded.configuration, webhook!.names.configuration);
-    assert.equal(recorded.webhook, webhook!.names.mutating);
+    assert.equal(recorded.configuration, env.webhook.names.configuration);
+    assert.equal(recorded.webhook, env.webhook.names.mutating);
 
-    const get = await cp!.kubectl(['get', 'rgd', 'e2e-no-group-scope'], { allowFailure: true });
+    const get = await env.cp.kubectl(['get', 'rgd', 'e2e-no-group-scope'], { allowFailure: true });
     assert.notEqual(get.code, 0);
     assert.match(get.stderr, /NotFound|not found/);
-    assert.deepEqual(await storedRgds(cp!), []);
+    assert.deepEqual(await storedRgds(env.cp), []);
   });
 });

@@ -7,30 +7,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { checkRgd } from '../../src/graph/index.ts';
-import {
-  deniedBy,
-  pollUntil,
-  startControlPlane,
-  startWebhook,
-  type ControlPlane,
-  type RunningWebhook,
-} from '../harness/index.ts';
-import { CORPUS_KUBERNETES, readYaml } from './helpers.ts';
+import { deniedBy, pollUntil } from '../harness/index.ts';
+import { CORPUS_KUBERNETES, readYaml, useControlPlaneWithWebhook } from './helpers.ts';
 
-let cp: ControlPlane | undefined;
-let webhook: RunningWebhook | undefined;
-
-before(async () => {
-  cp = await startControlPlane();
-  webhook = await startWebhook(cp);
-});
-after(async () => {
-  await webhook?.stop();
-  await cp?.stop();
-});
+const env = useControlPlaneWithWebhook();
 
 /** Corpus RGDs whose templates use only built-in kinds (Deployment, Service, Ingress, Job). */
 const CORPUS = [
@@ -53,18 +36,18 @@ const CORPUS = [
 const WEBAPP_RGD = join(CORPUS_KUBERNETES, 'webapp', 'rg.yaml');
 
 async function jsonpath(args: string[], expression: string): Promise<string> {
-  return (await cp!.kubectl(['get', ...args, '-o', `jsonpath=${expression}`])).stdout;
+  return (await env.cp.kubectl(['get', ...args, '-o', `jsonpath=${expression}`])).stdout;
 }
 
 describe('valid corpus RGDs', () => {
   it('are admitted by kro-guard and stored', async () => {
     for (const { file, name } of CORPUS) {
-      const r = await cp!.kubectl(['apply', '-f', join(CORPUS_KUBERNETES, file)]);
+      const r = await env.cp.kubectl(['apply', '-f', join(CORPUS_KUBERNETES, file)]);
       assert.match(
         r.stdout,
         new RegExp(`resourcegraphdefinition.kro.run/${name.replaceAll('.', '\\.')} created`),
       );
-      const decision = webhook!.decisions().find((d) => d.route === 'validate' && d.name === name);
+      const decision = env.webhook.decisions().find((d) => d.route === 'validate' && d.name === name);
       assert.equal(decision?.allowed, true, `kro-guard's decision for ${name}: ${JSON.stringify(decision)}`);
       assert.equal(decision.dryRun, false);
     }
@@ -78,12 +61,12 @@ describe('valid corpus RGDs', () => {
         {
           timeoutMs: 60_000,
           intervalMs: 250,
-          onTimeout: () => `kro log tail:\n${cp!.logs('kro').split('\n').slice(-20).join('\n')}`,
+          onTimeout: () => `kro log tail:\n${env.cp.logs('kro').split('\n').slice(-20).join('\n')}`,
         },
       );
       assert.equal(await jsonpath(['crd', crd], '{.spec.names.kind}'), kind);
       assert.equal(await jsonpath(['crd', crd], '{.spec.group}'), 'kro.run');
-      await cp!.kubectl(['wait', '--for=condition=Established', '--timeout=30s', `crd/${crd}`]);
+      await env.cp.kubectl(['wait', '--for=condition=Established', '--timeout=30s', `crd/${crd}`]);
     }
   });
 });
@@ -92,12 +75,12 @@ describe('an instance of the webapp RGD', () => {
   it('is accepted and kro creates its Deployment, Service and Ingress', async () => {
     // instance.yaml has no namespace: it goes to `default`. It asks for port 80 and an Ingress.
     const instance = join(CORPUS_KUBERNETES, 'webapp', 'instance.yaml');
-    const r = await cp!.kubectl(['apply', '-n', 'default', '-f', instance]);
+    const r = await env.cp.kubectl(['apply', '-n', 'default', '-f', instance]);
     assert.match(r.stdout, /webapp\.kro\.run\/test-app created/);
 
     await pollUntil(
       'Deployment test-app',
-      () => cp!.kubectl(['get', 'deployment', 'test-app', '-n', 'default']),
+      () => env.cp.kubectl(['get', 'deployment', 'test-app', '-n', 'default']),
       {
         timeoutMs: 60_000,
         intervalMs: 250,
@@ -118,7 +101,7 @@ describe('an instance of the webapp RGD', () => {
 
     // The Service and the Ingress wait for the Deployment's readyWhen (availableReplicas). There is no
     // kube-controller-manager here, so report the rollout in its place, through the status subresource.
-    await cp!.kubectl([
+    await env.cp.kubectl([
       'patch',
       'deployment',
       'test-app',
@@ -137,18 +120,26 @@ describe('an instance of the webapp RGD', () => {
         },
       }),
     ]);
-    await pollUntil('Service test-app', () => cp!.kubectl(['get', 'service', 'test-app', '-n', 'default']), {
-      timeoutMs: 60_000,
-      intervalMs: 250,
-    });
+    await pollUntil(
+      'Service test-app',
+      () => env.cp.kubectl(['get', 'service', 'test-app', '-n', 'default']),
+      {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+      },
+    );
     assert.equal(
       await jsonpath(['service', 'test-app', '-n', 'default'], '{.spec.ports[0].targetPort}'),
       '80',
     );
-    await pollUntil('Ingress test-app', () => cp!.kubectl(['get', 'ingress', 'test-app', '-n', 'default']), {
-      timeoutMs: 60_000,
-      intervalMs: 250,
-    });
+    await pollUntil(
+      'Ingress test-app',
+      () => env.cp.kubectl(['get', 'ingress', 'test-app', '-n', 'default']),
+      {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+      },
+    );
     assert.equal(
       await jsonpath(
         ['ingress', 'test-app', '-n', 'default'],
@@ -169,10 +160,10 @@ describe('an UPDATE of a stored RGD', () => {
     readFileSync(WEBAPP_RGD, 'utf8').replace('kind: WebApp', `kind: ${kind}`);
 
   it('changing spec.schema.kind is denied with "kind is immutable", by the API server before kro-guard', async () => {
-    const before = webhook!
+    const before = env.webhook
       .decisions()
       .filter((d) => d.route === 'validate' && d.operation === 'UPDATE').length;
-    const r = await cp!.kubectl(['apply', '-f', '-'], {
+    const r = await env.cp.kubectl(['apply', '-f', '-'], {
       input: withKind('WebApplication'),
       allowFailure: true,
     });
@@ -184,7 +175,7 @@ describe('an UPDATE of a stored RGD', () => {
     // The RGD CRD's own transition rule (x-kubernetes-validations `self == oldSelf`) runs before
     // validating admission webhooks, so the request never reaches kro-guard's validating webhook.
     assert.ok(!r.stderr.includes('admission webhook'), r.stderr);
-    const afterCount = webhook!
+    const afterCount = env.webhook
       .decisions()
       .filter((d) => d.route === 'validate' && d.operation === 'UPDATE').length;
     assert.equal(afterCount, before);
@@ -207,12 +198,12 @@ describe('an UPDATE of a stored RGD', () => {
       spec: { resources: { template: { metadata: Record<string, unknown> } }[] };
     };
     rgd.spec.resources[0]!.template.metadata['annotations'] = { owner: '${team.metadata.name}' };
-    const r = await cp!.kubectl(['apply', '-f', '-'], { input: stringify(rgd), allowFailure: true });
+    const r = await env.cp.kubectl(['apply', '-f', '-'], { input: stringify(rgd), allowFailure: true });
     assert.notEqual(r.code, 0, r.stdout);
-    assert.ok(r.stderr.includes(deniedBy(webhook!.names.validating)), r.stderr);
+    assert.ok(r.stderr.includes(deniedBy(env.webhook.names.validating)), r.stderr);
     assert.ok(r.stderr.includes('- spec.resources[0].template.metadata.annotations.owner'), r.stderr);
     assert.ok(r.stderr.includes('references unknown identifiers: [team]'), r.stderr);
-    const decision = webhook!
+    const decision = env.webhook
       .decisions()
       .findLast((d) => d.route === 'validate' && d.name === 'webapp.kro.run' && d.operation === 'UPDATE');
     assert.equal(decision?.allowed, false);

@@ -7,29 +7,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import {
-  LOCAL_DEV_WEBHOOKS,
-  pollUntil,
-  startControlPlane,
-  startWebhook,
-  type ControlPlane,
-  type RunningWebhook,
-} from '../harness/index.ts';
-import { auditEvents, fixture, storedRgds } from './helpers.ts';
+import { LOCAL_DEV_WEBHOOKS, pollUntil } from '../harness/index.ts';
+import { auditEvents, fixture, storedRgds, useControlPlaneWithWebhook } from './helpers.ts';
 
-let cp: ControlPlane | undefined;
-let webhook: RunningWebhook | undefined;
-
-before(async () => {
-  cp = await startControlPlane({ kro: false });
-  webhook = await startWebhook(cp);
-});
-after(async () => {
-  await webhook?.stop();
-  await cp?.stop();
-});
+const env = useControlPlaneWithWebhook({ kro: false });
 
 interface WebhookConfiguration {
   kind: string;
@@ -63,66 +46,66 @@ const NAME = 'e2e-no-group-scope';
 describe('kro-guard registered but stopped', () => {
   it('the manifests document failurePolicy Fail for validation and Ignore for mutation', () => {
     const policies = documentedPolicies();
-    assert.equal(policies['ValidatingWebhookConfiguration']?.name, webhook!.names.validating);
+    assert.equal(policies['ValidatingWebhookConfiguration']?.name, env.webhook.names.validating);
     assert.equal(policies['ValidatingWebhookConfiguration']?.failurePolicy, 'Fail');
-    assert.equal(policies['MutatingWebhookConfiguration']?.name, webhook!.names.mutating);
+    assert.equal(policies['MutatingWebhookConfiguration']?.name, env.webhook.names.mutating);
     assert.equal(policies['MutatingWebhookConfiguration']?.failurePolicy, 'Ignore');
   });
 
   it('validation (Fail): creating a valid RGD fails with a webhook-call error; mutation (Ignore) did not block it', async () => {
     // Valid and admitted while kro-guard is up (dry-run).
-    await cp!.kubectl(['apply', '--dry-run=server', '-f', RGD]);
-    await webhook!.stop();
-    assert.equal(await refused(webhook!.url), true, 'kro-guard still accepts connections');
+    await env.cp.kubectl(['apply', '--dry-run=server', '-f', RGD]);
+    await env.webhook.stop();
+    assert.equal(await refused(env.webhook.url), true, 'kro-guard still accepts connections');
 
-    const r = await cp!.kubectl(['apply', '-f', RGD], { allowFailure: true });
+    const r = await env.cp.kubectl(['apply', '-f', RGD], { allowFailure: true });
     assert.notEqual(r.code, 0, r.stdout);
-    assert.ok(r.stderr.includes(`failed calling webhook "${webhook!.names.validating}"`), r.stderr);
-    assert.ok(r.stderr.includes(`${webhook!.url}/validate`), r.stderr);
+    assert.ok(r.stderr.includes(`failed calling webhook "${env.webhook.names.validating}"`), r.stderr);
+    assert.ok(r.stderr.includes(`${env.webhook.url}/validate`), r.stderr);
     assert.match(r.stderr, /connection refused/);
     // Mutating webhooks run before validating ones: the request got as far as the validating webhook,
     // so the unreachable mutating webhook (Ignore) let it through; the API server says so in its
     // audit log.
-    assert.ok(!r.stderr.includes(webhook!.names.mutating), r.stderr);
-    const failedOpen = auditEvents(cp!, NAME)
+    assert.ok(!r.stderr.includes(env.webhook.names.mutating), r.stderr);
+    const failedOpen = auditEvents(env.cp, NAME)
       .filter((e) => e.verb === 'create' && e.stage === 'ResponseComplete')
       .flatMap((e) => Object.entries(e.annotations ?? {}))
       .filter(([key]) => key.startsWith('failed-open.mutation.webhook.admission.k8s.io/'));
     assert.deepEqual(
       failedOpen.map(([, value]) => value),
-      [webhook!.names.mutating],
+      [env.webhook.names.mutating],
     );
-    assert.deepEqual(await storedRgds(cp!), []);
+    assert.deepEqual(await storedRgds(env.cp), []);
   });
 
   it('mutation (Ignore) alone does not block: with only the mutating configuration left, the RGD is created', async () => {
-    await cp!.kubectl(['delete', 'validatingwebhookconfiguration', webhook!.names.configuration]);
-    await cp!.kubectl(['get', 'mutatingwebhookconfiguration', webhook!.names.configuration]);
+    await env.cp.kubectl(['delete', 'validatingwebhookconfiguration', env.webhook.names.configuration]);
+    await env.cp.kubectl(['get', 'mutatingwebhookconfiguration', env.webhook.names.configuration]);
     // The API server picks up the deletion asynchronously: retry until the create goes through.
     const created = await pollUntil(
       'the RGD to be created with only the mutating webhook registered',
       async () => {
-        const r = await cp!.kubectl(['apply', '-f', RGD], { allowFailure: true });
+        const r = await env.cp.kubectl(['apply', '-f', RGD], { allowFailure: true });
         if (r.code !== 0) throw new Error(r.stderr.trim());
         return r;
       },
       { timeoutMs: 30_000, intervalMs: 250 },
     );
     assert.match(created.stdout, /e2e-no-group-scope created/);
-    assert.deepEqual(await storedRgds(cp!), [`resourcegraphdefinition.kro.run/${NAME}`]);
+    assert.deepEqual(await storedRgds(env.cp), [`resourcegraphdefinition.kro.run/${NAME}`]);
     // Stored with the defaults (from the RGD CRD's schema; the mutating webhook was unreachable).
     const schema = (
-      await cp!.kubectl(['get', 'rgd', NAME, '-o', 'jsonpath={.spec.schema.group}/{.spec.schema.scope}'])
+      await env.cp.kubectl(['get', 'rgd', NAME, '-o', 'jsonpath={.spec.schema.group}/{.spec.schema.scope}'])
     ).stdout;
     assert.equal(schema, 'kro.run/Namespaced');
-    const annotations = auditEvents(cp!, NAME)
+    const annotations = auditEvents(env.cp, NAME)
       .filter((e) => e.verb === 'create' && e.responseStatus?.code === 201)
       .flatMap((e) => Object.entries(e.annotations ?? {}));
     assert.ok(
       annotations.some(
         ([key, value]) =>
           key.startsWith('failed-open.mutation.webhook.admission.k8s.io/') &&
-          value === webhook!.names.mutating,
+          value === env.webhook.names.mutating,
       ),
       JSON.stringify(annotations),
     );

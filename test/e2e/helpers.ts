@@ -7,7 +7,16 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.ts';
 import { checkRgd } from '../../src/graph/index.ts';
-import { REPO_ROOT, SHARED_DIR, type ControlPlane } from '../harness/index.ts';
+import { after, before } from 'node:test';
+import {
+  REPO_ROOT,
+  SHARED_DIR,
+  startControlPlane,
+  startWebhook,
+  type ControlPlane,
+  type ControlPlaneOptions,
+  type RunningWebhook,
+} from '../harness/index.ts';
 
 /** Directory of the e2e fixtures. */
 export const FIXTURES = join(REPO_ROOT, 'test', 'e2e', 'fixtures');
@@ -59,4 +68,41 @@ export interface AuditEvent {
   objectRef?: { resource?: string; name?: string };
   responseStatus?: { code?: number };
   annotations?: Record<string, string>;
+}
+
+/** The control plane and registered kro-guard of one e2e test file. */
+export interface E2eEnvironment {
+  /** @throws Error when read before the file's `before` hook has started it. */
+  readonly cp: ControlPlane;
+  /** @throws Error when read before the file's `before` hook has started it. */
+  readonly webhook: RunningWebhook;
+}
+
+/**
+ * Registers `before`/`after` hooks that start a control plane (with `options`) and kro-guard
+ * registered on it for the calling test file, and stop both afterwards, also when a test fails.
+ */
+export function useControlPlaneWithWebhook(options: ControlPlaneOptions = {}): E2eEnvironment {
+  let cp: ControlPlane | undefined;
+  let webhook: RunningWebhook | undefined;
+  before(async () => {
+    cp = await startControlPlane(options);
+    webhook = await startWebhook(cp);
+  });
+  after(async () => {
+    await webhook?.stop();
+    await cp?.stop();
+  });
+  const started = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`${what} is not started: read it inside a test`);
+    return v;
+  };
+  return {
+    get cp() {
+      return started(cp, 'the control plane');
+    },
+    get webhook() {
+      return started(webhook, 'kro-guard');
+    },
+  };
 }
