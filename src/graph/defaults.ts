@@ -4,15 +4,12 @@
  * `Namespaced`. The webhook's `/mutate` emits them as JSONPatch so that `--dry-run=server` shows
  * the object as stored; the CLI applies them before checking, as the API server would.
  */
+import { isRecord } from './util.ts';
 
 /** Default of `spec.schema.group` (kro-contract §1.2). */
 export const DEFAULT_GROUP = 'kro.run';
 /** Default of `spec.schema.scope` (kro-contract §1.2). */
 export const DEFAULT_SCOPE = 'Namespaced';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Returns a copy of `rgd` with the RGD CRD's defaults filled in where absent. Structural defaulting

@@ -3,12 +3,13 @@
  * place an RGD holds expressions. Parse results are memoised per RGD check, since the same text
  * often appears many times (`${schema.spec.name}`).
  */
-import { inspect, parseCel, type Inspection } from '../cel/index.ts';
+import { inspect, parseCel, type CelNode, type Inspection } from '../cel/index.ts';
 import { error, formatPath, warning, type Diagnostic, type PathSegment } from '../diagnostics/diagnostic.ts';
 
-/** A parsed and inspected expression, or the reason there is none. */
+/** A parsed and inspected expression (its AST and references), or the reason there is none. */
 export type AnalysedExpression =
-  { ok: true; inspection: Inspection } | { ok: false; diagnostic: Omit<Diagnostic, 'path' | 'resourceId'> };
+  | { ok: true; ast: CelNode; inspection: Inspection }
+  | { ok: false; diagnostic: Omit<Diagnostic, 'path' | 'resourceId'> };
 
 /** Parses and inspects expressions, memoising by text. One instance per RGD check. */
 export class ExpressionAnalyser {
@@ -44,7 +45,7 @@ export class ExpressionAnalyser {
 
   private compute(expression: string): AnalysedExpression {
     const parsed = parseCel(expression);
-    if (parsed.kind === 'ok') return { ok: true, inspection: inspect(parsed.ast) };
+    if (parsed.kind === 'ok') return { ok: true, ast: parsed.ast, inspection: inspect(parsed.ast) };
     if (parsed.kind === 'unsupported') {
       const w = warning(
         'cel/unsupported-syntax',
@@ -67,7 +68,7 @@ export class ExpressionAnalyser {
 /**
  * Go's `%v` of kro's unknown-function slice: `[{foo} {bar}]` (kro-contract §5.2).
  */
-export function unknownFunctionsText(names: readonly string[]): string {
+function unknownFunctionsText(names: readonly string[]): string {
   return `[${names.map((n) => `{${n}}`).join(' ')}]`;
 }
 

@@ -24,7 +24,6 @@ export interface ConditionEntry {
 export interface ResourceNode {
   index: number;
   id: string;
-  source: 'template' | 'externalRef';
   /** The template, or the externalRef converted to `{apiVersion, kind, metadata}` (§4.3). */
   object: Record<string, unknown>;
   /** `spec.resources[i].template` or `spec.resources[i].externalRef`. */
@@ -34,10 +33,6 @@ export interface ResourceNode {
   readyWhen: ConditionEntry[];
   /** Template fields holding expressions. */
   fields: ExpressionField[];
-  /** True for forEach collections and selector externalRefs: the id is a list. */
-  isCollection: boolean;
-  /** True for selector-based externalRefs. */
-  isExternalCollection: boolean;
 }
 
 /** Label and annotation prefixes kro reserves (kro-contract §4.5). */
@@ -75,7 +70,7 @@ export function buildResourceNode(
   }
   let object: Record<string, unknown>;
   let objectPath: PathSegment[];
-  let source: ResourceNode['source'];
+  let source: 'template' | 'externalRef';
   if (hasTemplate && !hasExternal && isRecord(raw.template)) {
     object = raw.template;
     objectPath = [...base, 'template'];
@@ -133,20 +128,15 @@ export function buildResourceNode(
     diagnostics,
   );
   const readyWhen = conditionList(raw.readyWhen, [...base, 'readyWhen'], 'readyWhen', id, diagnostics);
-  const isExternalCollection =
-    source === 'externalRef' && isRecord(object.metadata) && object.metadata.selector !== undefined;
   const node: ResourceNode = {
     index,
     id,
-    source,
     object,
     objectPath,
     forEach,
     includeWhen,
     readyWhen,
     fields,
-    isCollection: forEach.length > 0 || isExternalCollection,
-    isExternalCollection,
   };
   return { node, diagnostics };
 }

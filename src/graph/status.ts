@@ -3,7 +3,7 @@
  * expression, status expressions may use only resource ids and `schema`, each field must refer to a
  * resource or `schema`, and `status.conditions` entries follow the `runtime.newCondition` rules.
  */
-import { checkConditionExpression, literalConditionTypes, parseCel, type CelNode } from '../cel/index.ts';
+import { checkConditionExpression, literalConditionTypes, type CelNode } from '../cel/index.ts';
 import { error, formatPath, type Diagnostic, type PathSegment } from '../diagnostics/diagnostic.ts';
 import { scanExpressions, unwrapStandalone } from './expressions.ts';
 import { ExpressionAnalyser, functionProblems } from './references.ts';
@@ -99,7 +99,7 @@ function checkConditions(
   }
   // First pass: unwrap and parse every entry, so that the author-declared condition types are
   // known when each entry is checked (runtime.condition may not read them, §5.9).
-  const entries: { i: number; p: string; expr: string; ast: CelNode }[] = [];
+  const entries: { p: string; expr: string; ast: CelNode }[] = [];
   conditions.forEach((entry, i) => {
     const path = [...base, i];
     const p = formatPath(path);
@@ -118,7 +118,8 @@ function checkConditions(
     const expr = un.expressions[0];
     if (expr === undefined) return;
     const ins = analyser.inspectAt(expr, path, out);
-    if (!ins) return;
+    const analysed = analyser.analyse(expr);
+    if (!ins || !analysed.ok) return;
     const unknown = ins.identifiers.filter((x) => x !== 'schema' && x !== 'runtime' && !ids.has(x));
     if (unknown.length > 0) {
       out.push(
@@ -126,8 +127,7 @@ function checkConditions(
       );
     }
     out.push(...functionProblems(ins, p, prefix, 'templates-only'));
-    const parsed = parseCel(expr);
-    if (parsed.kind === 'ok') entries.push({ i, p, expr, ast: parsed.ast });
+    entries.push({ p, expr, ast: analysed.ast });
   });
   const declaredTypes = new Set(entries.flatMap((e) => literalConditionTypes(e.ast)));
   const seen = new Set<string>();
