@@ -36,9 +36,20 @@ export function reviewValidate(
   review: AdmissionReviewRequest,
   check: RgdChecker = checkRgd,
 ): AdmissionReview {
-  const req = review.request;
-  if (!requiresRgdCheck(req)) return allowReview(req.uid);
+  if (!requiresRgdCheck(review.request)) return allowReview(review.request.uid);
+  return decideRgdReview(review, check);
+}
 
+/**
+ * The part of {@link reviewValidate} after its routing: runs the RGD check on a review that
+ * `requiresRgdCheck` selected (the webhook's worker threads get only those, so the routing, which
+ * compares `spec` with `oldObject.spec` on UPDATE, is not done twice).
+ */
+export function decideRgdReview(
+  review: AdmissionReviewRequest,
+  check: RgdChecker = checkRgd,
+): AdmissionReview {
+  const req = review.request;
   const result = check(req.object, req.operation === 'UPDATE' ? { oldRgd: req.oldObject } : {});
   const diagnostics = sortDiagnostics(result.diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error');

@@ -114,8 +114,8 @@ export class ReviewPool {
   }
 
   /**
-   * Decides the AdmissionReview whose JSON text is `body` with `reviewValidate` or `reviewMutate` in a
-   * worker thread.
+   * Decides the AdmissionReview whose JSON text is `body` in a worker thread: `validate` runs the RGD
+   * check (`decideRgdReview`; route with `requiresRgdCheck` first), `mutate` runs `reviewMutate`.
    *
    * @returns the response AdmissionReview.
    * @throws (rejects) when the decision threw in the worker, the worker died or could not start, the
