@@ -13,3 +13,5 @@ export {
   SCHEMA_REF_PREFIX,
 } from './prune.ts';
 export type { OpenAPISchema, OpenAPIDocument, GroupVersionKind, PrunedGroupVersion } from './prune.ts';
+export { embeddedSource, chainSources, NO_SCHEMAS } from './source.ts';
+export type { ResolvedKind, SchemaSource } from './source.ts';
