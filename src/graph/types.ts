@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { SchemaSource } from '../schemas/source.ts';
 import type { JSONSchemaProps } from '../simpleschema/types.ts';
 
 /** Options of {@link checkRgd}. */
@@ -9,6 +10,11 @@ export interface RgdCheckOptions {
    * (kro-contract §1.2).
    */
   oldRgd?: unknown;
+  /**
+   * Where the templates' kind schemas come from (kro-contract §4.3). Without it (or for a kind the
+   * source does not know, when it is not authoritative) the typed checks of that template are skipped.
+   */
+  schemas?: SchemaSource;
 }
 
 /** The outcome of the static check of one RGD. */
