@@ -8,7 +8,13 @@ export {
   templateToCel,
 } from './extract.ts';
 export { type CelBinaryOp, type CelLiteral, type CelNode, children, walkCel } from './ast.ts';
-export { MAX_AST_DEPTH, MAX_EXPRESSION_CODE_POINTS, type ParseOutcome, parseCel } from './parse.ts';
+export {
+  MAX_AST_DEPTH,
+  MAX_EXPRESSION_CODE_POINTS,
+  type ParseOutcome,
+  formatCelIssue,
+  parseCel,
+} from './parse.ts';
 export {
   type CelToken,
   type CelTokenKind,

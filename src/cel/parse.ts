@@ -65,7 +65,14 @@ function codePointLength(text: string): number {
   return n;
 }
 
-/** `ERROR: <input>:line:col: text` for an offset (UTF-16 units) into `expression`. */
+/**
+ * One issue as cel-go prints it: `ERROR: <input>:<line>:<column>: <message>` (1-based line and
+ * column, the column in code points) for an offset (UTF-16 units) into `expression`.
+ */
+export function formatCelIssue(expression: string, message: string, offset: number): string {
+  return issue(expression, { message, offset });
+}
+
 function issue(expression: string, { message, offset }: Located): string {
   const before = expression.slice(0, Math.max(0, Math.min(offset, expression.length)));
   const lineStart = before.lastIndexOf('\n') + 1;

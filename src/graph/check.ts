@@ -13,6 +13,8 @@ import { ExpressionAnalyser } from './references.ts';
 import { buildResourceNode, type ResourceNode } from './resources.ts';
 import { checkRgdCrd } from './rgd-crd.ts';
 import { checkStatus } from './status.ts';
+import { checkTypedGraph } from './typed/check.ts';
+import type { OpenAPISchema } from '../schemas/prune.ts';
 import type { RgdCheckOptions, RgdCheckResult } from './types.ts';
 import { isRecord } from './util.ts';
 
@@ -104,6 +106,18 @@ export function checkRgd(rgd: unknown, options: RgdCheckOptions = {}): RgdCheckR
   }
 
   diags.push(...checkStatus(schema.status, ids, analyser));
+
+  if (options.schemas !== undefined) {
+    const simpleOk = !simple.diagnostics.some((d) => d.severity === 'error');
+    const typed = checkTypedGraph({
+      nodes,
+      analyser,
+      schemas: options.schemas,
+      clusterScoped: schema.scope === 'Cluster',
+      specSchema: simpleOk ? (simple.schema as OpenAPISchema | undefined) : undefined,
+    });
+    diags.push(...typed.diagnostics);
+  }
 
   const diagnostics = sortDiagnostics(diags);
   const result: RgdCheckResult = { diagnostics };
