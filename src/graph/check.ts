@@ -14,6 +14,7 @@ import { buildResourceNode, type ResourceNode } from './resources.ts';
 import { checkRgdCrd } from './rgd-crd.ts';
 import { checkStatus } from './status.ts';
 import { checkTypedGraph } from './typed/check.ts';
+import { checkTypedStatus } from './typed/status.ts';
 import type { OpenAPISchema } from '../schemas/prune.ts';
 import type { RgdCheckOptions, RgdCheckResult } from './types.ts';
 import { isRecord } from './util.ts';
@@ -107,6 +108,7 @@ export function checkRgd(rgd: unknown, options: RgdCheckOptions = {}): RgdCheckR
 
   diags.push(...checkStatus(schema.status, ids, analyser));
 
+  let statusSchema: OpenAPISchema | undefined;
   if (options.schemas !== undefined) {
     const simpleOk = !simple.diagnostics.some((d) => d.severity === 'error');
     const typed = checkTypedGraph({
@@ -117,6 +119,9 @@ export function checkRgd(rgd: unknown, options: RgdCheckOptions = {}): RgdCheckR
       specSchema: simpleOk ? (simple.schema as OpenAPISchema | undefined) : undefined,
     });
     diags.push(...typed.diagnostics);
+    const status = checkTypedStatus(schema.status, typed.env, analyser);
+    diags.push(...status.diagnostics);
+    statusSchema = status.schema;
   }
 
   const diagnostics = sortDiagnostics(diags);
@@ -124,6 +129,7 @@ export function checkRgd(rgd: unknown, options: RgdCheckOptions = {}): RgdCheckR
   if (!diagnostics.some((d) => d.severity === 'error')) {
     result.specSchema = simple.schema;
     result.topologicalOrder = graph.order;
+    if (statusSchema !== undefined) result.statusSchema = statusSchema;
   }
   return result;
 }

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { OpenAPISchema } from '../schemas/prune.ts';
 import type { SchemaSource } from '../schemas/source.ts';
 import type { JSONSchemaProps } from '../simpleschema/types.ts';
 
@@ -25,4 +26,9 @@ export interface RgdCheckResult {
   topologicalOrder?: string[];
   /** The OpenAPI v3 `spec` schema of the CRD kro would generate (kro-contract §3); absent on schema errors. */
   specSchema?: JSONSchemaProps;
+  /**
+   * The `status` schema kro infers from the status expressions' types (kro-contract §5.9), without
+   * `state` and `conditions`; only with a `schemas` source, no errors, and a non-empty status.
+   */
+  statusSchema?: OpenAPISchema;
 }

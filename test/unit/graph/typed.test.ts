@@ -260,3 +260,46 @@ describe('typed checks: schema sources', () => {
     );
   });
 });
+
+describe('typed checks: status (kro-contract §5.9)', () => {
+  it('infers the status schema from the expression types', () => {
+    const r = checkRgd(
+      rgd({
+        resources: [deployment('web')],
+        status: {
+          replicas: '${web.status.?availableReplicas.orValue(0)}',
+          name: 'name-${web.metadata.name}',
+          ready: '${web.status.?readyReplicas.orValue(0) > 0}',
+          created: '${web.metadata.creationTimestamp}',
+          labels: '${web.metadata.labels}',
+          nested: { images: '${web.spec.template.spec.containers.map(c, c.image)}' },
+        },
+      }),
+      { schemas: embedded },
+    );
+    assert.deepEqual(
+      r.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+    assert.deepEqual(r.statusSchema, {
+      type: 'object',
+      properties: {
+        replicas: { type: 'integer' },
+        name: { type: 'string' },
+        ready: { type: 'boolean' },
+        created: { type: 'string', format: 'date-time' },
+        labels: { type: 'object', additionalProperties: { type: 'string' } },
+        nested: { type: 'object', properties: { images: { type: 'array', items: { type: 'string' } } } },
+      },
+    });
+  });
+
+  it('reports type errors in status expressions', () => {
+    const errs = typedErrors(rgd({ resources: [deployment('web')], status: { x: '${web.status.nope}' } }));
+    assert.equal(errs.length, 1);
+    assert.match(
+      errs[0]!.message,
+      /^failed to type-check status expression "web.status.nope" at path "x": ERROR: <input>:1:11: undefined field 'nope'$/,
+    );
+  });
+});
