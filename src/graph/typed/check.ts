@@ -129,6 +129,7 @@ export function checkTypedGraph(input: TypedGraphInput): TypedGraphResult {
       if (node.objectPath[node.objectPath.length - 1] === 'template')
         out.push(...checkTemplateLiterals(node.object, kind.schema, node.objectPath, node.id));
       out.push(...checkScope(node, kind, input.clusterScoped));
+      if (kind.namespaced === false) out.push(...checkClusterScopedIdentity(node, input.analyser));
     }
     if (input.skipIds?.has(node.id)) continue;
     out.push(...checkNodeExpressions(node, kind, env, input.analyser));
@@ -171,6 +172,39 @@ function checkScope(node: ResourceNode, kind: ResolvedKind, clusterScoped: boole
     }
   }
   return [];
+}
+
+/**
+ * §5.4's identity rule for cluster-scoped kinds: there `metadata.namespace` does not count, so an
+ * iterator used only in the namespace is missing (the untyped check, which cannot know the scope,
+ * counted it).
+ */
+function checkClusterScopedIdentity(node: ResourceNode, analyser: ExpressionAnalyser): Diagnostic[] {
+  if (node.forEach.length === 0) return [];
+  const inName = new Set<string>();
+  const inNamespace = new Set<string>();
+  for (const field of node.fields) {
+    const [a, b, ...rest] = field.relPath;
+    if (a !== 'metadata' || (b !== 'name' && b !== 'namespace') || rest.length > 0) continue;
+    for (const ex of field.expressions) {
+      const r = analyser.analyse(ex.expression);
+      if (!r.ok) return [];
+      for (const i of r.inspection.identifiers) (b === 'name' ? inName : inNamespace).add(i);
+    }
+  }
+  const names = node.forEach.map((d) => d.name);
+  // Iterators missing from both are already reported by the scope-blind check.
+  if (names.some((n) => !inName.has(n) && !inNamespace.has(n))) return [];
+  const missing = names.filter((n) => !inName.has(n));
+  if (missing.length === 0) return [];
+  return [
+    error(
+      'graph/foreach-identity',
+      formatPath([...node.objectPath, 'metadata', 'name']),
+      `node "${node.id}": all forEach dimensions must be used to produce a unique resource identity, missing: [${missing.join(' ')}]`,
+      node.id,
+    ),
+  ];
 }
 
 function issuesText(expression: string, issues: readonly { message: string; offset: number }[]): string {
