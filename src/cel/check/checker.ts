@@ -50,6 +50,12 @@ export interface CheckEnvironment {
   readonly variables: ReadonlyMap<string, CelType>;
   /** The function table (see {@link createOverloadTable}). */
   readonly overloads: OverloadTable;
+  /**
+   * Report identifiers that are neither variables nor comprehension variables as cel-go does
+   * (`undeclared reference to 'x' (in container '')`). Off for kro's expressions, whose references
+   * the reference checks report (§5.2, §5.3).
+   */
+  readonly undeclaredIsError?: boolean;
 }
 
 interface ParsedOverload {
@@ -163,8 +169,13 @@ class Checker {
     switch (n.op) {
       case 'value':
         return n.args.type === 'null' ? NULL : primitive(n.args.type);
-      case 'id':
-        return scope.get(n.args) ?? ERROR;
+      case 'id': {
+        const t = scope.get(n.args);
+        if (t !== undefined) return t;
+        return this.env.undeclaredIsError === true
+          ? this.fail(n, `undeclared reference to '${n.args}' (in container '')`)
+          : ERROR;
+      }
       case '.':
       case '.?':
         return this.select(n, n.args[0], n.args[1], n.op === '.?', scope);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkRgd } from '../../../src/graph/index.ts';
 import { embeddedSource, type SchemaSource } from '../../../src/schemas/index.ts';
+import { compileValidationRule } from '../../../src/graph/typed/validation-rules.ts';
 import { configMap, deployment, rgd } from '../../helpers/rgd.ts';
 
 const embedded = embeddedSource();
@@ -301,5 +302,31 @@ describe('typed checks: status (kro-contract §5.9)', () => {
       errs[0]!.message,
       /^failed to type-check status expression "web.status.nope" at path "x": ERROR: <input>:1:11: undefined field 'nope'$/,
     );
+  });
+});
+
+describe('compileValidationRule (kro-contract §6.2)', () => {
+  const schema = {
+    type: 'object',
+    properties: { min: { type: 'integer' }, max: { type: 'integer' }, name: { type: 'string' } },
+  };
+  it('accepts rules that type-check to bool, including transition rules', () => {
+    assert.equal(compileValidationRule('self.min <= self.max', schema), undefined);
+    assert.equal(compileValidationRule('self.name == oldSelf.name', schema), undefined);
+  });
+  it('reports undefined fields, undeclared identifiers and non-bool rules as the API server does', () => {
+    assert.equal(
+      compileValidationRule('self.mn <= self.max', schema),
+      "compilation failed: ERROR: <input>:1:5: undefined field 'mn'",
+    );
+    assert.equal(
+      compileValidationRule('other > 1', schema),
+      "compilation failed: ERROR: <input>:1:1: undeclared reference to 'other' (in container '')",
+    );
+    assert.equal(
+      compileValidationRule('self.min + 1', schema),
+      'compilation failed: cel expression must evaluate to a bool',
+    );
+    assert.match(compileValidationRule('self.min <', schema) ?? '', /^compilation failed: ERROR: <input>:1:/);
   });
 });
