@@ -15,6 +15,8 @@ import { checkRgdCrd } from './rgd-crd.ts';
 import { checkStatus } from './status.ts';
 import { checkTypedGraph } from './typed/check.ts';
 import { checkTypedStatus } from './typed/status.ts';
+import { generatedCrd } from './typed/crd.ts';
+import type { CustomResourceDefinition } from '../crd/index.ts';
 import type { OpenAPISchema } from '../schemas/prune.ts';
 import type { RgdCheckOptions, RgdCheckResult } from './types.ts';
 import { isRecord } from './util.ts';
@@ -109,6 +111,7 @@ export function checkRgd(rgd: unknown, options: RgdCheckOptions = {}): RgdCheckR
   diags.push(...checkStatus(schema.status, ids, analyser));
 
   let statusSchema: OpenAPISchema | undefined;
+  let crd: CustomResourceDefinition | undefined;
   if (options.schemas !== undefined) {
     const simpleOk = !simple.diagnostics.some((d) => d.severity === 'error');
     const typed = checkTypedGraph({
@@ -122,6 +125,11 @@ export function checkRgd(rgd: unknown, options: RgdCheckOptions = {}): RgdCheckR
     const status = checkTypedStatus(schema.status, typed.env, analyser);
     diags.push(...status.diagnostics);
     statusSchema = status.schema;
+    if (simpleOk && simple.schema !== undefined && status.diagnostics.length === 0) {
+      const c = generatedCrd(obj, simple.schema, statusSchema);
+      diags.push(...c.diagnostics);
+      crd = c.crd;
+    }
   }
 
   const diagnostics = sortDiagnostics(diags);
@@ -130,6 +138,7 @@ export function checkRgd(rgd: unknown, options: RgdCheckOptions = {}): RgdCheckR
     result.specSchema = simple.schema;
     result.topologicalOrder = graph.order;
     if (statusSchema !== undefined) result.statusSchema = statusSchema;
+    if (crd !== undefined) result.crd = crd;
   }
   return result;
 }

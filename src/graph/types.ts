@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { CustomResourceDefinition } from '../crd/index.ts';
 import type { OpenAPISchema } from '../schemas/prune.ts';
 import type { SchemaSource } from '../schemas/source.ts';
 import type { JSONSchemaProps } from '../simpleschema/types.ts';
@@ -31,4 +32,6 @@ export interface RgdCheckResult {
    * `state` and `conditions`; only with a `schemas` source, no errors, and a non-empty status.
    */
   statusSchema?: OpenAPISchema;
+  /** The CustomResourceDefinition kro would create (kro-contract §6.1); with a `schemas` source only. */
+  crd?: CustomResourceDefinition;
 }

@@ -15,6 +15,7 @@ import {
   type CelType,
   type OverloadTable,
 } from '../../cel/check/index.ts';
+import { EXTENSION_OVERLOADS } from '../../cel/library/index.ts';
 import type { OpenAPISchema } from '../../schemas/prune.ts';
 import { embeddedSource } from '../../schemas/source.ts';
 
@@ -29,12 +30,14 @@ export const CONDITION_TYPE = fixedStruct('kro.run.Condition', {
 let table: OverloadTable | undefined;
 
 /**
- * The function table of kro's environment: the standard library, and every other function kro
- * enables (§8) as an untyped name until its overloads are declared (calls type as uncertain `dyn`).
+ * The function table of kro's environment (§8): the standard library, the extension libraries'
+ * declarations (`src/cel/library`), kro's runtime functions, and as untyped names (calls type as
+ * uncertain `dyn`) any other function kro enables that has no declaration here (`omit`, macros).
  */
 export function kroOverloads(): OverloadTable {
   table ??= createOverloadTable(
     [
+      ...EXTENSION_OVERLOADS,
       { id: 'runtime_new_condition', name: 'newCondition', member: true, params: ['kro.run.Runtime', 'map(string, string)'], result: 'kro.run.Condition' },
       { id: 'runtime_condition', name: 'condition', member: true, params: ['kro.run.Runtime', 'dyn', 'string'], result: 'kro.run.Condition' },
     ],
