@@ -193,11 +193,12 @@ class Checker {
         const c = this.check(n.args[0], scope);
         const a = this.check(n.args[1], scope);
         const b = this.check(n.args[2], scope);
+        const applied = `'(${formatType(c)}, ${formatType(a)}, ${formatType(b)})'`;
         if (!isDynOrError(c) && !(c.kind === 'primitive' && c.name === 'bool'))
-          this.fail(
-            n,
-            `found no matching overload for '_?_:_' applied to '(${formatType(c)}, ${formatType(a)}, ${formatType(b)})'`,
-          );
+          return this.fail(n, `found no matching overload for '_?_:_' applied to ${applied}`);
+        // cel-go's `_?_:_` is (bool, A, A): branches of different concrete types do not unify.
+        if (!accept(parseTypeSpec('A'), b, new Map([['A', a]])))
+          return this.fail(n, `found no matching overload for '_?_:_' applied to ${applied}`);
         return this.join([a, b]);
       }
       case '&&':

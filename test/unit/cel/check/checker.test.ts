@@ -148,3 +148,15 @@ describe('escapeFieldName', () => {
     assert.equal(escapeFieldName('1abc'), undefined);
   });
 });
+
+describe('checkCel: conditional', () => {
+  it('rejects branches of different concrete types, as cel-go (bool, A, A) does', () => {
+    assert.deepEqual(check('spec.enabled ? spec.name : spec.replicas').issues, [
+      "found no matching overload for '_?_:_' applied to '(bool, string, int)'",
+    ]);
+  });
+  it('accepts null or dyn in one branch', () => {
+    assert.deepEqual(check('spec.enabled ? deployment : null').issues, []);
+    assert.deepEqual(check('spec.enabled ? d : 1').issues, []);
+  });
+});
