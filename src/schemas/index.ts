@@ -15,3 +15,19 @@ export {
 export type { OpenAPISchema, OpenAPIDocument, GroupVersionKind, PrunedGroupVersion } from './prune.ts';
 export { embeddedSource, chainSources, NO_SCHEMAS } from './source.ts';
 export type { ResolvedKind, SchemaSource } from './source.ts';
+export {
+  crdComponentName,
+  objectMetaComponents,
+  publishedCrdSchema,
+  publishedSchemaSet,
+  OBJECT_META_NAME,
+} from './crd-schema.ts';
+export type { PublishedKind } from './crd-schema.ts';
+export {
+  crdFileSource,
+  crdSourceFromDocuments,
+  expandCrdPaths,
+  readCrdFile,
+  CrdFileError,
+} from './crd-files.ts';
+export type { CrdFileSource, CrdInputDocument, CrdKind, SkippedCrdDocument } from './crd-files.ts';
