@@ -4,6 +4,7 @@
  */
 import { parsePath, type Diagnostic, type PathSegment } from '../diagnostics/diagnostic.ts';
 import { checkRgd, isResourceGraphDefinition } from '../graph/index.ts';
+import type { SchemaSource } from '../schemas/source.ts';
 import type { SourceDocument } from './documents.ts';
 
 /** The verdict on one document: `skipped` means it is not a ResourceGraphDefinition. */
@@ -32,12 +33,21 @@ export interface DocumentResult {
   diagnostics: LocatedDiagnostic[];
 }
 
+/** Options of {@link checkDocument}. */
+export interface CheckDocumentOptions {
+  /**
+   * The templates' kind schemas, passed to `checkRgd` (kro-contract §4.3). Prepare it first
+   * (`SchemaSource.prepare`); without it the typed checks are skipped.
+   */
+  schemas?: SchemaSource;
+}
+
 /**
  * Checks one document: one result, or one per item of a `v1` `List` (what `kubectl get rgd -o yaml`
  * prints). YAML syntax errors reject the document (code `yaml/syntax`); objects that are not `kro.run`
  * ResourceGraphDefinitions are skipped with a reason.
  */
-export function checkDocument(doc: SourceDocument): DocumentResult[] {
+export function checkDocument(doc: SourceDocument, options: CheckDocumentOptions = {}): DocumentResult[] {
   const value = doc.value;
   const base = { file: doc.file, document: doc.index, line: doc.line, column: doc.column };
   if (doc.syntaxErrors.length > 0) {
@@ -61,9 +71,14 @@ export function checkDocument(doc: SourceDocument): DocumentResult[] {
   const results = isList(value)
     ? value.items.map((item, i) => {
         const where = doc.locate(['items', i]);
-        return checkObject(item, { ...base, ...where, item: i }, (path) => doc.locate(['items', i, ...path]));
+        return checkObject(
+          item,
+          { ...base, ...where, item: i },
+          (path) => doc.locate(['items', i, ...path]),
+          options,
+        );
       })
-    : [checkObject(value, base, (path) => doc.locate(path))];
+    : [checkObject(value, base, (path) => doc.locate(path), options)];
   const first = results[0];
   if (first && doc.duplicateKeys.length > 0) {
     first.diagnostics.unshift(
@@ -98,6 +113,7 @@ function checkObject(
   value: unknown,
   base: { file: string; document: number; item?: number; line: number; column: number },
   locate: (path: PathSegment[]) => { line: number; column: number },
+  options: CheckDocumentOptions,
 ): DocumentResult {
   const ident = { ...base, kind: str(value, 'kind'), name: str(value, 'metadata', 'name') };
   if (!isResourceGraphDefinition(value)) {
@@ -109,7 +125,7 @@ function checkObject(
       diagnostics: [],
     };
   }
-  const result = checkRgd(value);
+  const result = checkRgd(value, options.schemas === undefined ? {} : { schemas: options.schemas });
   // Engine order is by field path; a reader of a file wants source order (stable for ties).
   const diagnostics = result.diagnostics
     .map((d) => ({ ...d, ...locate(safePath(d.path)) }))

@@ -9,6 +9,16 @@ import { runCheck } from './check-command.ts';
 import { runCerts } from './certs-command.ts';
 import { runServe } from './serve-command.ts';
 
+/** The flags of `check` as commander parses them. */
+interface CheckCommandFlags {
+  format: 'text' | 'json';
+  verbose: boolean;
+  crds: string[];
+  kubeconfig?: string;
+  context?: string;
+  embedded: boolean;
+}
+
 /** Builds the command tree; `exit` receives the exit code of the command that ran. */
 export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command('kro-guard')
@@ -24,7 +34,19 @@ export function buildProgram(exit: (code: number) => void): Command {
     .argument('<inputs...>', 'YAML/JSON files, directories (searched recursively) or - for standard input')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-v, --verbose', 'also list documents that are not ResourceGraphDefinitions', false)
-    .action(async (inputs: string[], opts: { format: 'text' | 'json'; verbose: boolean }) => {
+    .option(
+      '--crds <path>',
+      'CustomResourceDefinition files or directories giving the schemas of custom kinds (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option(
+      '--kubeconfig <file>',
+      'check against the live cluster of this kubeconfig (authoritative: kinds it does not serve are missing)',
+    )
+    .option('--context <name>', 'kubeconfig context (with --kubeconfig, or of the default kubeconfig)')
+    .option('--no-embedded', 'do not use the embedded Kubernetes schemas (not used with --kubeconfig anyway)')
+    .action(async (inputs: string[], opts: CheckCommandFlags) => {
       exit(
         await runCheck(
           inputs,
@@ -52,6 +74,15 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--review-timeout-ms <ms>', 'deadline for one review, in milliseconds (default 4000)')
     .option('--log-level <level>', 'pino log level (default info)')
     .option('--workers <n>', 'review worker threads')
+    .option(
+      '--schemas <source>',
+      'kind schemas: cluster (live API server) or embedded (env KRO_GUARD_SCHEMAS; default cluster in a pod)',
+    )
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig for --schemas cluster outside a pod (env KRO_GUARD_KUBECONFIG)',
+    )
+    .option('--crds <paths>', 'comma-separated CRD files or directories (env KRO_GUARD_CRDS)')
     .action(async (opts: Record<string, string | undefined>) => {
       exit(await runServe(opts));
     });

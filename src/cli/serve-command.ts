@@ -19,6 +19,9 @@ export async function runServe(opts: Record<string, string | undefined>): Promis
     reviewTimeoutMs: opts.reviewTimeoutMs,
     logLevel: opts.logLevel,
     workers: opts.workers,
+    schemas: opts.schemas,
+    kubeconfig: opts.kubeconfig,
+    crds: opts.crds,
   };
   const hasCert = (flags.tlsCert ?? env[SERVER_ENV.tlsCert]) !== undefined;
   const hasKey = (flags.tlsKey ?? env[SERVER_ENV.tlsKey]) !== undefined;

@@ -31,6 +31,17 @@ export interface ServerConfig {
   logger?: Logger;
   /** Worker threads that run RGD checks; default 2-4 by CPU count. */
   workers?: number;
+  /**
+   * Where the review workers get the schemas of the templates' kinds (kro-contract §4.3): `cluster`
+   * (the live API server: in-cluster service account, or `kubeconfigPath`; authoritative, as kro) or
+   * `embedded` (Kubernetes v1.35.4's built-in kinds, plus `crdPaths`). Default: `cluster` in a pod
+   * (`KUBERNETES_SERVICE_HOST` set) or when a kubeconfig is given, else `embedded`.
+   */
+  schemaSource?: SchemaSourceKind;
+  /** Kubeconfig file for `schemaSource: cluster`; absent means the pod's service account. */
+  kubeconfigPath?: string;
+  /** CRD files or directories whose kinds the workers also know (`crdFileSource`). */
+  crdPaths?: string[];
   /** Reload the certificate when its files change (default true). */
   watchCertificates?: boolean;
   /**
@@ -39,6 +50,11 @@ export interface ServerConfig {
    */
   reviewHandlers?: Partial<ReviewHandlers>;
 }
+
+/** The schema sources the server can use (see {@link ServerConfig.schemaSource}). */
+export const SCHEMA_SOURCES = ['cluster', 'embedded'] as const;
+/** One of {@link SCHEMA_SOURCES}. */
+export type SchemaSourceKind = (typeof SCHEMA_SOURCES)[number];
 
 /** Default values of {@link ServerConfig}. */
 export const SERVER_DEFAULTS = {
@@ -68,6 +84,10 @@ export interface ServerFlags {
   bodyLimitBytes?: string | number;
   logLevel?: string;
   workers?: string | number;
+  schemas?: string;
+  kubeconfig?: string;
+  /** Comma-separated CRD paths. */
+  crds?: string;
 }
 
 /** Environment variable read for each flag. */
@@ -81,6 +101,9 @@ export const SERVER_ENV = {
   bodyLimitBytes: 'KRO_GUARD_BODY_LIMIT_BYTES',
   logLevel: 'KRO_GUARD_LOG_LEVEL',
   workers: 'KRO_GUARD_WORKERS',
+  schemas: 'KRO_GUARD_SCHEMAS',
+  kubeconfig: 'KRO_GUARD_KUBECONFIG',
+  crds: 'KRO_GUARD_CRDS',
 } as const satisfies Record<keyof ServerFlags, string>;
 
 const FLAG_NAMES: Record<keyof ServerFlags, string> = {
@@ -93,6 +116,9 @@ const FLAG_NAMES: Record<keyof ServerFlags, string> = {
   bodyLimitBytes: '--body-limit-bytes',
   logLevel: '--log-level',
   workers: '--workers',
+  schemas: '--schemas',
+  kubeconfig: '--kubeconfig',
+  crds: '--crds',
 };
 
 /** A configuration value that is missing or invalid; the message names the flag or variable. */
@@ -161,12 +187,14 @@ function oneOf<T extends string>(
  * Builds a {@link ServerConfig} from flags and environment variables (`KRO_GUARD_HOST`,
  * `KRO_GUARD_PORT`, `KRO_GUARD_TLS_CERT`, `KRO_GUARD_TLS_KEY`, `KRO_GUARD_FAILURE_POLICY`,
  * `KRO_GUARD_REVIEW_TIMEOUT_MS`, `KRO_GUARD_BODY_LIMIT_BYTES`, `KRO_GUARD_LOG_LEVEL`,
- * `KRO_GUARD_WORKERS`). A flag wins over its variable; an empty variable counts as unset; anything
- * else falls back to {@link SERVER_DEFAULTS}.
+ * `KRO_GUARD_WORKERS`, `KRO_GUARD_SCHEMAS`, `KRO_GUARD_KUBECONFIG`, `KRO_GUARD_CRDS`). A flag wins
+ * over its variable; an empty variable counts as unset; anything else falls back to
+ * {@link SERVER_DEFAULTS}. `KRO_GUARD_CRDS` / `--crds` is a comma-separated list of paths.
  *
  * Ranges: port 0-65535; reviewTimeoutMs 1-29000 (the API server's webhook timeout is at most 30 s);
  * bodyLimitBytes 1024 to 1 GiB; workers 1-64; failurePolicy exactly `Fail` or `Ignore` (as in
- * the webhook configuration); logLevel a pino level.
+ * the webhook configuration); logLevel a pino level; schemas `cluster` or `embedded` (default: see
+ * {@link ServerConfig.schemaSource}; `cluster` needs a kubeconfig or `KUBERNETES_SERVICE_HOST`).
  *
  * @throws ConfigError naming the flag or variable and the accepted values, e.g.
  *   `invalid KRO_GUARD_PORT "http": must be an integer from 0 to 65535`.
@@ -184,5 +212,25 @@ export function loadServerConfig(flags: ServerFlags, env: Env): ServerConfig {
   };
   const workers = integer('workers', flags, env, 1, 64);
   if (workers !== undefined) config.workers = workers;
+  const kubeconfig = text('kubeconfig', flags, env);
+  const inPod = (env['KUBERNETES_SERVICE_HOST'] ?? '') !== '';
+  const schemaSource =
+    oneOf('schemas', flags, env, SCHEMA_SOURCES) ??
+    (inPod || kubeconfig !== undefined ? 'cluster' : 'embedded');
+  if (schemaSource === 'cluster' && kubeconfig === undefined && !inPod) {
+    throw new ConfigError(
+      `schemas "cluster" needs ${FLAG_NAMES.kubeconfig} / ${SERVER_ENV.kubeconfig} outside a pod (KUBERNETES_SERVICE_HOST is not set)`,
+    );
+  }
+  config.schemaSource = schemaSource;
+  if (kubeconfig !== undefined) config.kubeconfigPath = kubeconfig;
+  const crds = text('crds', flags, env);
+  if (crds !== undefined) {
+    const paths = crds
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    if (paths.length > 0) config.crdPaths = paths;
+  }
   return config;
 }

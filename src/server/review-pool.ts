@@ -22,6 +22,11 @@ export interface ReviewPoolOptions {
   workerUrl?: URL;
   /** Stack size of each worker in MiB (deeply nested objects need room); default 16. */
   stackSizeMb?: number;
+  /**
+   * Given to every worker as `workerData` (structured-cloned): the review worker reads its schema
+   * settings from `workerData.schemas` (`review-schemas.ts`).
+   */
+  workerData?: unknown;
 }
 
 /** Default pool size: the number of CPUs, at least 2 (one can restart while the other works), at most 4. */
@@ -66,6 +71,7 @@ export class ReviewPool {
   readonly #logger: Logger | undefined;
   readonly #workerUrl: URL;
   readonly #stackSizeMb: number;
+  readonly #workerData: unknown;
   readonly #slots = new Set<Slot>();
   readonly #queue: Job[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -83,6 +89,7 @@ export class ReviewPool {
     this.#logger = options.logger;
     this.#workerUrl = options.workerUrl ?? WORKER_URL;
     this.#stackSizeMb = options.stackSizeMb ?? 16;
+    this.#workerData = options.workerData;
     for (let i = 0; i < this.#size; i++) this.#spawn();
   }
 
@@ -163,7 +170,10 @@ export class ReviewPool {
   }
 
   #spawn(): void {
-    const worker = new Worker(this.#workerUrl, { resourceLimits: { stackSizeMb: this.#stackSizeMb } });
+    const worker = new Worker(this.#workerUrl, {
+      resourceLimits: { stackSizeMb: this.#stackSizeMb },
+      workerData: this.#workerData,
+    });
     worker.unref(); // the pool never keeps the process alive on its own
     const slot: Slot = { worker, ready: false, job: undefined, stopping: false, lastError: undefined };
     this.#slots.add(slot);

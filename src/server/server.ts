@@ -18,6 +18,7 @@ import { decideWithin } from './deadline.ts';
 import { poolHandlers, type ReviewHandlers } from './handlers.ts';
 import { webhookLogger } from './logger.ts';
 import { ReviewPool } from './review-pool.ts';
+import type { WorkerSchemaSettings } from './review-schemas.ts';
 
 /** A listening server. */
 export interface RunningServer {
@@ -93,7 +94,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 
   // The engine runs only in the pool's threads; with a test-only validate handler no pool is needed.
   const testValidate = config.reviewHandlers?.validate;
-  const pool = testValidate ? undefined : new ReviewPool({ size: config.workers, logger });
+  // Fetching schemas may use three quarters of a review's deadline; the check needs the rest.
+  const schemas: WorkerSchemaSettings = {
+    source: config.schemaSource ?? 'embedded',
+    prepareTimeoutMs: Math.max(1, Math.floor(config.reviewTimeoutMs * 0.75)),
+  };
+  if (config.kubeconfigPath !== undefined) schemas.kubeconfigPath = config.kubeconfigPath;
+  if (config.crdPaths !== undefined) schemas.crdPaths = config.crdPaths;
+  const pool = testValidate
+    ? undefined
+    : new ReviewPool({ size: config.workers, logger, workerData: { schemas } });
   const handlers: ReviewHandlers = {
     ...(pool ? poolHandlers(pool) : { validate: testValidate!, mutate: (r) => reviewMutate(r) }),
     ...config.reviewHandlers,
@@ -216,7 +226,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     );
   }
   logger.info(
-    { url: listenUrl(config.host, port), failurePolicy: config.failurePolicy },
+    { url: listenUrl(config.host, port), failurePolicy: config.failurePolicy, schemas },
     'kro-guard webhook listening',
   );
 

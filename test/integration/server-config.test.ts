@@ -15,6 +15,7 @@ describe('loadServerConfig', () => {
       reviewTimeoutMs: 4000,
       bodyLimitBytes: 32 * 1024 * 1024,
       logLevel: 'info',
+      schemaSource: 'embedded',
     });
     assert.equal(SERVER_DEFAULTS.reviewTimeoutMs < 5000, true, 'below the webhook timeoutSeconds of 5');
   });
@@ -32,6 +33,9 @@ describe('loadServerConfig', () => {
         KRO_GUARD_BODY_LIMIT_BYTES: '1048576',
         KRO_GUARD_LOG_LEVEL: 'debug',
         KRO_GUARD_WORKERS: '3',
+        KRO_GUARD_SCHEMAS: 'cluster',
+        KRO_GUARD_KUBECONFIG: '/etc/kro-guard/kubeconfig',
+        KRO_GUARD_CRDS: '/crds/ack, /crds/more.yaml,',
       },
     );
     assert.deepEqual(c, {
@@ -44,7 +48,21 @@ describe('loadServerConfig', () => {
       bodyLimitBytes: 1048576,
       logLevel: 'debug',
       workers: 3,
+      schemaSource: 'cluster',
+      kubeconfigPath: '/etc/kro-guard/kubeconfig',
+      crdPaths: ['/crds/ack', '/crds/more.yaml'],
     });
+  });
+
+  it('picks the cluster schema source in a pod or with a kubeconfig, embedded otherwise', () => {
+    assert.equal(loadServerConfig({}, { KUBERNETES_SERVICE_HOST: '10.0.0.1' }).schemaSource, 'cluster');
+    assert.equal(loadServerConfig({ kubeconfig: 'k.yaml' }, {}).schemaSource, 'cluster');
+    assert.equal(loadServerConfig({}, { KUBERNETES_SERVICE_HOST: '' }).schemaSource, 'embedded');
+    assert.equal(
+      loadServerConfig({ schemas: 'embedded' }, { KUBERNETES_SERVICE_HOST: '10.0.0.1' }).schemaSource,
+      'embedded',
+    );
+    assert.equal(loadServerConfig({ crds: 'a,b' }, {}).crdPaths?.join(' '), 'a b');
   });
 
   it('lets flags win over the environment, and ignores empty variables', () => {
@@ -85,6 +103,16 @@ describe('loadServerConfig', () => {
       [{ bodyLimitBytes: '10' }, {}, /--body-limit-bytes/],
       [{ workers: '0' }, {}, /--workers/],
       [{ tlsKey: ' ' }, {}, /^invalid --tls-key: must not be empty$/],
+      [
+        {},
+        { KRO_GUARD_SCHEMAS: 'live' },
+        /^invalid KRO_GUARD_SCHEMAS "live": must be one of cluster, embedded$/,
+      ],
+      [
+        { schemas: 'cluster' },
+        {},
+        /^schemas "cluster" needs --kubeconfig \/ KRO_GUARD_KUBECONFIG outside a pod \(KUBERNETES_SERVICE_HOST is not set\)$/,
+      ],
     ];
     for (const [flags, env, pattern] of cases) {
       assert.throws(
