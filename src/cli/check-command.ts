@@ -5,13 +5,15 @@
 import { isResourceGraphDefinition } from '../graph/identify.ts';
 import { checkDocument } from './check-documents.ts';
 import { expandInputs, InputError, readDocuments, type SourceDocument } from './documents.ts';
-import { formatJson, formatText } from './format.ts';
+import { formatCrds, formatJson, formatText } from './format.ts';
 import { checkSchemas, prepareSchemas, SchemaOptionError, type SchemaOptions } from './schema-sources.ts';
 
 /** Options of the check command. */
 export interface CheckOptions extends SchemaOptions {
   format: 'text' | 'json';
   verbose: boolean;
+  /** Print the generated CRDs (YAML, one document each) instead of the report; the exit code is unchanged. */
+  printCrd?: boolean;
 }
 
 /** Exit codes of `kro-guard check`. */
@@ -62,7 +64,14 @@ export async function runCheck(
       return EXIT.usage;
     }
     const results = documents.flatMap((doc) => checkDocument(doc, { schemas: schemas.source }));
-    out(options.format === 'json' ? formatJson(results) : formatText(results, options.verbose));
+    if (options.printCrd === true) {
+      out(formatCrds(results));
+      for (const r of results)
+        if (r.verdict === 'rejected')
+          err(`kro-guard check: ${r.file}: document ${r.document}: rejected, no CRD\n`);
+    } else {
+      out(options.format === 'json' ? formatJson(results) : formatText(results, options.verbose));
+    }
     return results.some((r) => r.verdict === 'rejected') ? EXIT.rejected : EXIT.ok;
   } finally {
     await schemas.close();

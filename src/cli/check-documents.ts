@@ -31,6 +31,8 @@ export interface DocumentResult {
   line: number;
   column: number;
   diagnostics: LocatedDiagnostic[];
+  /** The CRD kro would generate (kro-contract §6.1), for accepted RGDs checked with a schema source. */
+  crd?: unknown;
 }
 
 /** Options of {@link checkDocument}. */
@@ -131,7 +133,7 @@ function checkObject(
     .map((d) => ({ ...d, ...locate(safePath(d.path)) }))
     .sort((a, b) => a.line - b.line || a.column - b.column);
   const verdict = diagnostics.some((d) => d.severity === 'error') ? 'rejected' : 'accepted';
-  return { ...ident, verdict, diagnostics };
+  return { ...ident, verdict, diagnostics, ...(result.crd !== undefined ? { crd: result.crd } : {}) };
 }
 
 function safePath(path: string) {

@@ -2,6 +2,7 @@
  * Rendering `kro-guard check` results as text (compiler style, `file:line:col: severity: ...`) or
  * JSON.
  */
+import { stringify } from 'yaml';
 import type { DocumentResult } from './check-documents.ts';
 
 /** Counts of documents per verdict. */
@@ -58,4 +59,15 @@ export function formatText(results: readonly DocumentResult[], verbose = false):
 /** JSON output: `{results: DocumentResult[], summary: Summary}`, pretty-printed. */
 export function formatJson(results: readonly DocumentResult[]): string {
   return JSON.stringify({ results, summary: summarise(results) }, null, 2) + '\n';
+}
+
+/**
+ * The generated CRDs of the accepted RGDs as a YAML stream (`---` between documents), in input order;
+ * `--print-crd`'s output, ready for `kubectl apply -f -` or a diff.
+ */
+export function formatCrds(results: readonly DocumentResult[]): string {
+  return results
+    .filter((r) => r.crd !== undefined)
+    .map((r) => stringify(r.crd, { lineWidth: 0 }))
+    .join('---\n');
 }

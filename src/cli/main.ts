@@ -17,6 +17,7 @@ interface CheckCommandFlags {
   kubeconfig?: string;
   context?: string;
   embedded: boolean;
+  printCrd: boolean;
 }
 
 /** Builds the command tree; `exit` receives the exit code of the command that ran. */
@@ -46,6 +47,11 @@ export function buildProgram(exit: (code: number) => void): Command {
     )
     .option('--context <name>', 'kubeconfig context (with --kubeconfig, or of the default kubeconfig)')
     .option('--no-embedded', 'do not use the embedded Kubernetes schemas (not used with --kubeconfig anyway)')
+    .option(
+      '--print-crd',
+      'print the CustomResourceDefinition kro would generate for each accepted RGD, as YAML, instead of the report',
+      false,
+    )
     .action(async (inputs: string[], opts: CheckCommandFlags) => {
       exit(
         await runCheck(
