@@ -3,6 +3,16 @@ import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { runCheck } from '../../../src/cli/check-command.ts';
 
+interface Schema {
+  type?: string;
+  properties?: Record<string, Schema>;
+}
+interface Crd {
+  kind: string;
+  metadata: { name: string };
+  spec: { versions: { schema: { openAPIV3Schema: Schema } }[] };
+}
+
 const WEBAPP = '../shared/corpus/kro-v0.9.3-examples/kubernetes/webapp/rg.yaml';
 
 async function run(inputs: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -21,15 +31,15 @@ describe('kro-guard check --print-crd', () => {
   it('prints the CRD kro would generate, with the status schema inferred from the expression types', async () => {
     const { code, out, err } = await run([WEBAPP]);
     assert.equal(code, 0, err);
-    const docs = parseAllDocuments(out).map((d) => d.toJS() as Record<string, any>);
+    const docs = parseAllDocuments(out).map((d) => d.toJS() as Crd);
     assert.equal(docs.length, 1);
     const crd = docs[0]!;
     assert.equal(crd.kind, 'CustomResourceDefinition');
     assert.equal(crd.metadata.name, 'webapps.kro.run');
-    const status = crd.spec.versions[0].schema.openAPIV3Schema.properties.status.properties;
+    const status = crd.spec.versions[0]!.schema.openAPIV3Schema.properties!.status!.properties!;
     assert.deepEqual(status.availableReplicas, { type: 'integer' });
     assert.deepEqual(status.url, { type: 'string' });
-    assert.equal(status.deploymentConditions.type, 'array');
+    assert.equal(status.deploymentConditions!.type, 'array');
     assert.deepEqual(status.state, { type: 'string' });
   });
 
