@@ -16,6 +16,9 @@ export type Incompatibility = string;
  * lists and maps compare element, key and value types; struct from struct has subset semantics
  * (every output field must exist in the expected struct, unless it preserves unknown fields);
  * otherwise the kinds must match exactly (`int` ≠ `double`, `string` ≠ `timestamp` and `bytes`).
+ * Where kro v0.9.3's code is more permissive than that description (a struct expected from a
+ * non-struct output below the top level, or from a string or list anywhere), kro-guard follows the
+ * code, as the parity harness observed it.
  * kro-guard additionally accepts `null_type` outputs (cel-go treats null as assignable to many kinds).
  */
 export function incompatibility(output: CelType, expected: CelType): Incompatibility | undefined {
@@ -31,10 +34,18 @@ function check(out: CelType, exp: CelType, depth: number): Incompatibility | und
   if (out.kind === 'optional') return check(out.elem, exp, depth + 1);
   if (out.kind === 'primitive' && out.name === 'null_type') return undefined;
   if (sameType(out, exp)) return undefined;
+  // kro v0.9.3's areStructTypesCompatible accepts any output that does not resolve to a struct (a
+  // string, a list, a nested map); only a top-level map is compared field by field (parity harness:
+  // typing/string-into-struct, typing/list-into-struct, t-env-map-literal-list).
+  if (exp.kind === 'struct' && out.kind !== 'struct' && !(out.kind === 'map' && depth === 0))
+    return undefined;
   if (exp.kind === 'struct' && out.kind === 'map') {
     if (!(out.key.kind === 'dyn' || (out.key.kind === 'primitive' && out.key.name === 'string')))
       return `map key type must be string, got "${formatType(out.key)}"`;
     if (exp.open) return undefined;
+    // kro v0.9.3 does not compare a map-typed value with the struct's fields (parity harness:
+    // t-map-literal-into-struct accepted, map-into-struct-incompatible rejected).
+    if (out.value.kind === 'map') return undefined;
     for (const f of exp.fieldNames()) {
       const ft = exp.field(f);
       if (ft === undefined) continue;

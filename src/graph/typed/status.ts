@@ -2,7 +2,7 @@
  * Typed checks of `spec.schema.status` expressions and the status schema kro infers from their types
  * for the generated CRD (kro-contract §5.9).
  */
-import { formatCelIssue } from '../../cel/index.ts';
+import { extractExpressions, formatCelIssue } from '../../cel/index.ts';
 import { checkCel, formatType, STRING, type CelType, type CheckEnvironment } from '../../cel/check/index.ts';
 import { error, formatPath, type Diagnostic, type PathSegment } from '../../diagnostics/diagnostic.ts';
 import type { OpenAPISchema } from '../../schemas/prune.ts';
@@ -80,10 +80,50 @@ export function checkTypedStatus(
     }
     place(root, field.relPath, topLevelSchema(type));
   }
+  if (Array.isArray(status.conditions)) out.push(...checkConditionTypes(status.conditions, env, analyser));
   return {
     diagnostics: out,
     schema: complete && Object.keys(root.properties!).length > 0 ? root : undefined,
   };
+}
+
+/**
+ * §5.9: each `status.conditions` entry must return `kro.run.Condition`, a list of them, or `dyn`.
+ * Entries that are not standalone expressions are the untyped check's to report.
+ */
+function checkConditionTypes(
+  entries: readonly unknown[],
+  env: CheckEnvironment,
+  analyser: ExpressionAnalyser,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const isCondition = (x: CelType): boolean => x.kind === 'struct' && x.name === 'kro.run.Condition';
+  entries.forEach((entry, i) => {
+    if (typeof entry !== 'string') return;
+    const ex = extractExpressions(entry);
+    if (!ex.ok || ex.expressions.length !== 1) return;
+    const only = ex.expressions[0]!;
+    if (only.start !== 0 || only.end !== entry.length) return;
+    const a = analyser.analyse(only.expression);
+    if (!a.ok) return;
+    const r = checkCel(a.ast, env);
+    if (r.issues.length > 0) return; // the untyped condition rules report unknown keys and the like
+    const t = r.type;
+    const fine =
+      t.kind === 'dyn' ||
+      t.kind === 'error' ||
+      isCondition(t) ||
+      (t.kind === 'list' && (isCondition(t.elem) || t.elem.kind === 'dyn'));
+    if (fine) return;
+    out.push(
+      error(
+        'cel/condition-output',
+        formatPath([...BASE, 'conditions', i]),
+        `failed to build instance conditions: condition expressions must return runtime.newCondition(...) or a list of them, got "${formatType(t)}"`,
+      ),
+    );
+  });
+  return out;
 }
 
 /** Puts `schema` at `path` under `root`, creating objects (and arrays for index steps) on the way. */

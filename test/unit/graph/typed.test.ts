@@ -330,3 +330,24 @@ describe('compileValidationRule (kro-contract §6.2)', () => {
     assert.match(compileValidationRule('self.min <', schema) ?? '', /^compilation failed: ERROR: <input>:1:/);
   });
 });
+
+describe('typed checks: status.conditions output (kro-contract §5.9)', () => {
+  it('accepts runtime.newCondition(...) and rejects other outputs', () => {
+    const ok = rgd({
+      resources: [deployment('web')],
+      status: {
+        conditions: [
+          '${runtime.newCondition({type: "WebReady", status: web.status.?readyReplicas.orValue(0) > 0 ? "True" : "False"})}',
+        ],
+      },
+    });
+    assert.deepEqual(typedErrors(ok), []);
+    const bad = rgd({ resources: [deployment('web')], status: { conditions: ['${web.metadata.name}'] } });
+    assert.deepEqual(
+      typedErrors(bad).map((e) => e.message),
+      [
+        'failed to build instance conditions: condition expressions must return runtime.newCondition(...) or a list of them, got "string"',
+      ],
+    );
+  });
+});
