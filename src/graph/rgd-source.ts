@@ -20,6 +20,9 @@ import { toOpenAPISpec } from '../simpleschema/index.ts';
 import { publishedSchemaSet, type PublishedKind } from '../schemas/crd-schema.ts';
 import type { GroupVersionKind, OpenAPISchema } from '../schemas/prune.ts';
 import type { SchemaSource } from '../schemas/source.ts';
+import { instanceStatusSchema } from '../crd/index.ts';
+import type { JSONSchemaProps } from '../simpleschema/types.ts';
+import { SCHEMA_API_VERSION_PATTERN, SCHEMA_KIND_PATTERN } from './rgd-crd.ts';
 
 /** A kind an RGD generates. */
 export interface RgdKind {
@@ -36,31 +39,14 @@ export interface RgdKindSource extends SchemaSource {
   readonly kinds: readonly RgdKind[];
 }
 
-/** kro's `schema.apiVersion` and `schema.kind` patterns (the RGD CRD, kro-contract §1.2). */
-const API_VERSION = /^v[0-9]+(alpha[0-9]+|beta[0-9]+)?$/;
-const KIND = /^[A-Z][a-zA-Z0-9]{0,62}$/;
-
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** kro's default `status.conditions` schema (kro-contract §6.1; as in kro v0.9.3's generated CRDs). */
-const CONDITIONS: OpenAPISchema = {
-  type: 'array',
-  items: {
-    type: 'object',
-    properties: {
-      lastTransitionTime: { type: 'string' },
-      message: { type: 'string' },
-      observedGeneration: { type: 'integer' },
-      reason: { type: 'string' },
-      status: { type: 'string' },
-      type: { type: 'string' },
-    },
-  },
-};
-
-/** The status structure of `spec.schema.status`: objects for maps, any type for leaves. */
+/**
+ * The status structure of `spec.schema.status` (objects for maps, any type for leaves: kro-guard does
+ * not type another RGD's status expressions here), with kro's `state` and `conditions` (§6.1).
+ */
 function statusSchema(status: unknown): OpenAPISchema {
   const tree = (v: unknown): OpenAPISchema => {
     if (!isObject(v)) return { 'x-kubernetes-preserve-unknown-fields': true };
@@ -70,11 +56,7 @@ function statusSchema(status: unknown): OpenAPISchema {
   };
   const fields = isObject(status) ? { ...status } : {};
   delete fields.conditions;
-  const root = tree(fields);
-  root.properties ??= {};
-  root.properties.state ??= { type: 'string' };
-  root.properties.conditions ??= CONDITIONS;
-  return root;
+  return instanceStatusSchema(tree(fields) as JSONSchemaProps) as OpenAPISchema;
 }
 
 /**
@@ -89,8 +71,8 @@ export function rgdGeneratedKind(rgd: unknown): (RgdKind & { openAPIV3Schema: Op
   const spec = withDefaults.spec;
   if (!isObject(spec) || !isObject(spec.schema)) return undefined;
   const { apiVersion, kind, group, scope } = spec.schema;
-  if (typeof apiVersion !== 'string' || !API_VERSION.test(apiVersion)) return undefined;
-  if (typeof kind !== 'string' || !KIND.test(kind)) return undefined;
+  if (typeof apiVersion !== 'string' || !SCHEMA_API_VERSION_PATTERN.test(apiVersion)) return undefined;
+  if (typeof kind !== 'string' || !SCHEMA_KIND_PATTERN.test(kind)) return undefined;
   if (typeof group !== 'string' || group === '') return undefined;
   if (scope !== 'Namespaced' && scope !== 'Cluster') return undefined;
   const converted = toOpenAPISpec(spec.schema.spec, spec.schema.types);
