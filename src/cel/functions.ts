@@ -1,171 +1,52 @@
 /**
  * The function catalogue of kro's CEL environment (kro-contract §8: cel-go v0.31 standard library and
- * `ext` libraries at their latest versions, k8s.io/apiserver v0.36 libraries, kro's own libraries).
+ * `ext` libraries at their latest versions, k8s.io/apiserver v0.36 libraries, kro's own libraries),
+ * derived from the overload declarations the type checker uses, so that the two cannot drift apart.
  */
+import { STANDARD_OVERLOADS } from './check/stdlib.ts';
+import { EXTENSION_OVERLOADS } from './library/declarations.ts';
+
+/** Whether a declared overload name is an operator (`_+_`, `@in`, `!_`, `-_`), not a function. */
+function isOperator(name: string): boolean {
+  return /^[_@!-]/.test(name);
+}
+
+const DECLARED = [...STANDARD_OVERLOADS, ...EXTENSION_OVERLOADS].filter((o) => !isOperator(o.name));
 
 /**
- * Names callable as global functions, namespaced ones written qualified (`base64.encode`). A global
- * call whose name is in neither this set nor {@link KRO_MEMBER_FUNCTIONS} is an unknown function to
- * kro's inspector (§5.2); cel-go's `HasFunction` matches a name regardless of overload style.
+ * Functions kro's environment has that kro-guard declares no typed overloads for: their calls type as
+ * `dyn` (kro-contract §5.10 `omit()`; `deepMerge`, kro HEAD only; `sign`, which k8s declares as a
+ * global function but which is also accepted as a member call here, to never reject what kro might
+ * accept).
+ */
+export const UNDECLARED_FUNCTIONS: ReadonlySet<string> = new Set(['omit', 'deepMerge', 'sign']);
+
+/**
+ * Names callable as global functions, namespaced ones written qualified (`base64.encode`): every
+ * global overload declared for the type checker (`check/stdlib.ts`, `library/declarations.ts`), the
+ * `has` and `cel.bind` macros and `omit`. A global call whose name is in neither this set nor
+ * {@link KRO_MEMBER_FUNCTIONS} is an unknown function to kro's inspector (§5.2); cel-go's
+ * `HasFunction` matches a name regardless of overload style.
  */
 export const KRO_FUNCTIONS: ReadonlySet<string> = new Set([
-  // CEL standard library: the `has` macro (one argument only) and global functions.
   'has',
-  'int',
-  'uint',
-  'double',
-  'string',
-  'bytes',
-  'bool',
-  'dyn',
-  'type',
-  'duration',
-  'timestamp',
-  'size',
-  'matches',
-  // cel.OptionalTypes
-  'optional.of',
-  'optional.ofNonZeroValue',
-  'optional.none',
-  'optional.unwrap',
-  // ext.Encoders
-  'base64.encode',
-  'base64.decode',
-  // ext.Lists
-  'lists.range',
-  // ext.Strings
-  'strings.quote',
-  // ext.Bindings (macro)
   'cel.bind',
-  // k8s URLs
-  'url',
-  'isURL',
-  // k8s IP
-  'ip',
-  'isIP',
-  'ip.isCanonical',
-  // k8s CIDR
-  'cidr',
-  'isCIDR',
-  // k8s Quantity
-  'quantity',
-  'isQuantity',
-  // k8s SemverLib
-  'semver',
-  'isSemver',
-  // kro Random
-  'random.seededString',
-  'random.seededInt',
-  // kro JSON
-  'json.marshal',
-  'json.unmarshal',
-  // kro Hash
-  'hash.fnv64a',
-  'hash.sha256',
-  'hash.md5',
-  // kro Lists
-  'lists.setAtIndex',
-  'lists.insertAtIndex',
-  'lists.removeAtIndex',
-  // kro Omit (feature-gated, §5.10)
   'omit',
+  ...DECLARED.filter((o) => !o.member).map((o) => o.name),
 ]);
 
 /**
- * Names of the member functions (`x.name(…)`) declared in kro's environment; macros are in
- * {@link KRO_MEMBER_MACROS}. For the typed checks; the inspector never flags member calls (§5.2).
+ * Names of the member functions (`x.name(…)`) of kro's environment: every member overload declared for
+ * the type checker, kro's runtime functions (`runtime.newCondition`, a parse-time macro too, §5.9, and
+ * `runtime.condition`), `deepMerge` and `sign` (see {@link UNDECLARED_FUNCTIONS}). Macros are in
+ * {@link KRO_MEMBER_MACROS}. The inspector never flags member calls (§5.2).
  */
 export const KRO_MEMBER_FUNCTIONS: ReadonlySet<string> = new Set([
-  // CEL standard library
-  'size',
-  'matches',
-  'contains',
-  'startsWith',
-  'endsWith',
-  'getFullYear',
-  'getMonth',
-  'getDayOfYear',
-  'getDayOfMonth',
-  'getDate',
-  'getDayOfWeek',
-  'getHours',
-  'getMinutes',
-  'getSeconds',
-  'getMilliseconds',
-  // cel.OptionalTypes
-  'hasValue',
-  'value',
-  'or',
-  'orValue',
-  'unwrapOpt',
-  // ext.Strings
-  'charAt',
-  'indexOf',
-  'lastIndexOf',
-  'lowerAscii',
-  'upperAscii',
-  'replace',
-  'split',
-  'substring',
-  'trim',
-  'join',
-  'format',
-  'reverse',
-  // ext.Lists (reverse, indexOf, lastIndexOf above)
-  'slice',
-  'flatten',
-  'sort',
-  'distinct',
-  'first',
-  'last',
-  // k8s Lists (indexOf, lastIndexOf above)
-  'isSorted',
-  'sum',
-  'min',
-  'max',
-  // k8s URLs
-  'getScheme',
-  'getHost',
-  'getHostname',
-  'getPort',
-  'getEscapedPath',
-  'getQuery',
-  // k8s Regex
-  'find',
-  'findAll',
-  // k8s Quantity
-  'add',
-  'sub',
-  'isLessThan',
-  'isGreaterThan',
-  'compareTo',
-  'asInteger',
-  'asApproximateFloat',
-  'isInteger',
-  'sign',
-  // k8s IP
-  'family',
-  'isUnspecified',
-  'isLoopback',
-  'isLinkLocalMulticast',
-  'isLinkLocalUnicast',
-  'isGlobalUnicast',
-  // k8s CIDR
-  'containsIP',
-  'containsCIDR',
-  'ip',
-  'masked',
-  'prefixLength',
-  // k8s SemverLib (compareTo, isGreaterThan, isLessThan above)
-  'major',
-  'minor',
-  'patch',
-  // kro Maps (deepMerge: kro HEAD only)
-  'merge',
-  'deepMerge',
-  // kro Runtime: runtime.newCondition (also a parse-time macro, §5.9) and runtime.condition
+  ...DECLARED.filter((o) => o.member).map((o) => o.name),
   'newCondition',
   'condition',
+  'deepMerge',
+  'sign',
 ]);
 
 /**

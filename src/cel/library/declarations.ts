@@ -279,8 +279,6 @@ export const EXTENSION_OVERLOADS: readonly LibraryOverload[] = Object.freeze([
   ...KRO,
 ]);
 
-/** Names of all functions in {@link EXTENSION_OVERLOADS} (namespaced ones qualified: `lists.range`). */
-export const EXTENSION_FUNCTION_NAMES: ReadonlySet<string> = new Set(EXTENSION_OVERLOADS.map((o) => o.name));
 
 /** The overloads of one function name, member and global alike (empty when unknown). */
 export function overloadsNamed(name: string): readonly LibraryOverload[] {

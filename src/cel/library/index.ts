@@ -1,7 +1,6 @@
 /** kro's CEL extension libraries: declarations for the checker, cel-js runtime, bounded evaluation. */
 
 export {
-  EXTENSION_FUNCTION_NAMES,
   EXTENSION_OVERLOADS,
   overloadsNamed,
   type LibraryOverload,

@@ -4,7 +4,7 @@
  * resource id typed from its kind's schema (a list for forEach collections and selector
  * externalRefs), and kro's function library.
  */
-import { KRO_FUNCTIONS, KRO_MEMBER_FUNCTIONS } from '../../cel/index.ts';
+import { UNDECLARED_FUNCTIONS } from '../../cel/functions.ts';
 import {
   createOverloadTable,
   fixedStruct,
@@ -32,7 +32,7 @@ let table: OverloadTable | undefined;
 /**
  * The function table of kro's environment (§8): the standard library, the extension libraries'
  * declarations (`src/cel/library`), kro's runtime functions, and as untyped names (calls type as
- * uncertain `dyn`) any other function kro enables that has no declaration here (`omit`, macros).
+ * uncertain `dyn`) the functions kro enables that have no declaration here (`UNDECLARED_FUNCTIONS`).
  */
 export function kroOverloads(): OverloadTable {
   table ??= createOverloadTable(
@@ -41,7 +41,7 @@ export function kroOverloads(): OverloadTable {
       { id: 'runtime_new_condition', name: 'newCondition', member: true, params: ['kro.run.Runtime', 'map(string, string)'], result: 'kro.run.Condition' },
       { id: 'runtime_condition', name: 'condition', member: true, params: ['kro.run.Runtime', 'dyn', 'string'], result: 'kro.run.Condition' },
     ],
-    [...KRO_FUNCTIONS, ...KRO_MEMBER_FUNCTIONS],
+    UNDECLARED_FUNCTIONS,
     new Map([['kro.run.Condition', CONDITION_TYPE]]),
   ); // prettier-ignore
   return table;
