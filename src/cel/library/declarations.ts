@@ -279,7 +279,6 @@ export const EXTENSION_OVERLOADS: readonly LibraryOverload[] = Object.freeze([
   ...KRO,
 ]);
 
-
 /** The overloads of one function name, member and global alike (empty when unknown). */
 export function overloadsNamed(name: string): readonly LibraryOverload[] {
   return EXTENSION_OVERLOADS.filter((o) => o.name === name);
