@@ -1,7 +1,8 @@
 /**
  * Parsing the type syntax of overload declarations (cel-go's type names: `int`, `list(T)`,
  * `map(K, V)`, `optional_type(T)`, `google.protobuf.Timestamp`, single capital letters for type
- * parameters, other dotted names as opaque types such as `net.IP`) into {@link CelType}s.
+ * parameters, other dotted names as opaque types such as `net.IP`) into {@link CelType}s. Used by the
+ * type checker and by the cel-js registration of the extension libraries.
  */
 import {
   DYN,
@@ -32,7 +33,9 @@ const cache = new Map<string, CelType>();
 /**
  * The {@link CelType} of a declaration type string. Cached per string.
  *
- * @throws Error on a malformed string (a programming error in a declaration table).
+ * @throws Error `bad type spec "<s>" …` on a malformed string (a programming error in a declaration
+ *   table): unbalanced parentheses, wrong type arguments, an unknown generic (`set(int)`), an unknown
+ *   undotted name (`foo`), trailing text.
  */
 export function parseTypeSpec(spec: string): CelType {
   let t = cache.get(spec);
@@ -46,6 +49,7 @@ export function parseTypeSpec(spec: string): CelType {
 }
 
 function parseAt(p: { s: string; i: number }): CelType {
+  while (p.s[p.i] === ' ') p.i++;
   const m = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(p.s.slice(p.i));
   if (m === null) throw new Error(`bad type spec ${JSON.stringify(p.s)} at ${p.i}`);
   const name = m[0];
@@ -69,11 +73,13 @@ function parseAt(p: { s: string; i: number }): CelType {
   if (name === 'list' && args.length === 1) return listOf(args[0]!);
   if (name === 'map' && args.length === 2) return mapOf(args[0]!, args[1]!);
   if (name === 'optional_type' && args.length === 1) return optionalOf(args[0]!);
-  if (name === 'type') return typeOf(args[0]);
-  if (args.length > 0) throw new Error(`bad type spec ${JSON.stringify(p.s)}: ${name} takes no parameters`);
+  if (name === 'type' && args.length <= 1) return typeOf(args[0]);
+  if (args.length > 0 || ['list', 'map', 'optional_type'].includes(name))
+    throw new Error(`bad type spec ${JSON.stringify(p.s)}: wrong type arguments for ${name}`);
   if (name === 'dyn') return DYN;
   if (name === 'null_type') return NULL;
   if (PRIMITIVES.has(name)) return primitive(name as PrimitiveName);
   if (/^[A-Z]$/.test(name)) return { kind: 'param', name };
+  if (!name.includes('.')) throw new Error(`bad type spec ${JSON.stringify(p.s)}: unknown type ${name}`);
   return { kind: 'opaque', name };
 }

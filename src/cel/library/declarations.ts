@@ -10,8 +10,6 @@
  * `pkg/cel/library/*.go`).
  */
 
-export { parseTypeSyntax, formatTypeSyntax, type TypeSyntax } from './types.ts';
-
 /** One overload of an extension function. */
 export interface LibraryOverload {
   /** Unique overload id, cel-go's where known (e.g. 'string_char_at_int'). */
@@ -20,7 +18,7 @@ export interface LibraryOverload {
   readonly name: string;
   /** True for receiver-style overloads (`x.f(y)`): params[0] is the receiver's type. */
   readonly member: boolean;
-  /** Parameter types (receiver first when member), in the type syntax of {@link parseTypeSyntax}. */
+  /** Parameter types (receiver first when member), in the type syntax of `parseTypeSpec` (`src/cel/check/type-spec.ts`). */
   readonly params: readonly string[];
   /** Result type, same syntax. */
   readonly result: string;

@@ -16,7 +16,8 @@ import { LIST_HANDLERS, typedListHandler } from './lists.ts';
 import { CIDRPrefix, IPAddr, NET_HANDLERS } from './net.ts';
 import { Quantity, QUANTITY_HANDLERS } from './quantity.ts';
 import { STRING_HANDLERS } from './strings.ts';
-import { parseTypeSyntax, type TypeSyntax } from './types.ts';
+import { parseTypeSpec } from '../check/type-spec.ts';
+import type { CelType } from '../check/types.ts';
 import { celEquals, type OpaqueValue } from './values.ts';
 
 type Handler = (...args: never[]) => unknown;
@@ -80,7 +81,7 @@ export function handlerFor(id: string): Handler | undefined {
 }
 
 /** A declaration type in cel-js's type syntax (`list<T>`, `map<K, V>`, `optional<T>`, `null`). */
-export function toCelJsType(t: TypeSyntax): string {
+export function toCelJsType(t: CelType): string {
   switch (t.kind) {
     case 'list':
       return `list<${toCelJsType(t.elem)}>`;
@@ -88,6 +89,11 @@ export function toCelJsType(t: TypeSyntax): string {
       return `optional<${toCelJsType(t.elem)}>`;
     case 'map':
       return `map<${toCelJsType(t.key)}, ${toCelJsType(t.value)}>`;
+    case 'dyn':
+    case 'error':
+      return 'dyn';
+    case 'type':
+      return 'type';
     default:
       return t.name === 'null_type' ? 'null' : t.name;
   }
@@ -95,8 +101,8 @@ export function toCelJsType(t: TypeSyntax): string {
 
 /** The cel-js signature an overload is registered under (namespaces become receiver types). */
 export function celJsSignature(o: LibraryOverload): string {
-  const types = o.params.map((p) => toCelJsType(parseTypeSyntax(p)));
-  const result = toCelJsType(parseTypeSyntax(o.result));
+  const types = o.params.map((p) => toCelJsType(parseTypeSpec(p)));
+  const result = toCelJsType(parseTypeSpec(o.result));
   if (o.member) return `${types[0] ?? 'dyn'}.${o.name}(${types.slice(1).join(', ')}): ${result}`;
   const dot = o.name.lastIndexOf('.');
   if (dot < 0) return `${o.name}(${types.join(', ')}): ${result}`;
@@ -108,8 +114,8 @@ function celJsDeclaration(
   o: LibraryOverload,
   handler: (...a: unknown[]) => unknown,
 ): RegisterFunctionDeclaration {
-  const types = o.params.map((p) => toCelJsType(parseTypeSyntax(p)));
-  const returnType = toCelJsType(parseTypeSyntax(o.result));
+  const types = o.params.map((p) => toCelJsType(parseTypeSpec(p)));
+  const returnType = toCelJsType(parseTypeSpec(o.result));
   const dot = o.name.lastIndexOf('.');
   if (o.member) {
     const params = types.slice(1).map((type) => ({ type }));

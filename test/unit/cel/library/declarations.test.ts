@@ -1,35 +1,32 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KRO_FUNCTIONS, KRO_MEMBER_FUNCTIONS } from '../../../../src/cel/functions.ts';
-import {
-  EXTENSION_OVERLOADS,
-  formatTypeSyntax,
-  parseTypeSyntax,
-} from '../../../../src/cel/library/declarations.ts';
+import { formatType, parseTypeSpec } from '../../../../src/cel/check/index.ts';
+import { EXTENSION_OVERLOADS } from '../../../../src/cel/library/declarations.ts';
 import { CEL_JS_BUILTINS_KEPT, handlerFor } from '../../../../src/cel/library/register.ts';
 
-describe('parseTypeSyntax', () => {
-  it('parses every declared parameter and result type, and round-trips it', () => {
+describe('parseTypeSpec on the declarations', () => {
+  it('parses every declared parameter and result type, and round-trips it through formatType', () => {
     const types = new Set(EXTENSION_OVERLOADS.flatMap((o) => [...o.params, o.result]));
-    for (const t of types) assert.equal(formatTypeSyntax(parseTypeSyntax(t)), t);
+    for (const t of types) assert.equal(formatType(parseTypeSpec(t)), t);
   });
 
   it('classifies kinds', () => {
-    assert.deepEqual(parseTypeSyntax('map(string, list(optional_type(V)))'), {
+    assert.deepEqual(parseTypeSpec('map(string, list(optional_type(V)))'), {
       kind: 'map',
       key: { kind: 'primitive', name: 'string' },
       value: { kind: 'list', elem: { kind: 'optional', elem: { kind: 'param', name: 'V' } } },
     });
-    assert.deepEqual(parseTypeSyntax('google.protobuf.Duration'), {
+    assert.deepEqual(parseTypeSpec('google.protobuf.Duration'), {
       kind: 'primitive',
       name: 'google.protobuf.Duration',
     });
-    assert.deepEqual(parseTypeSyntax('net.IP'), { kind: 'opaque', name: 'net.IP' });
+    assert.deepEqual(parseTypeSpec('net.IP'), { kind: 'opaque', name: 'net.IP' });
   });
 
   it('rejects malformed types', () => {
     for (const bad of ['', 'list(', 'list(int', 'map(int)', 'set(int)', 'foo', 'list(int) x', 'list()']) {
-      assert.throws(() => parseTypeSyntax(bad), /invalid type syntax/, bad);
+      assert.throws(() => parseTypeSpec(bad), /bad type spec/, bad);
     }
   });
 });
