@@ -3,10 +3,7 @@
  * them (`SchemaSource.prepare`) before the pure check runs. Pure; never throws.
  */
 import type { GroupVersionKind } from '../schemas/prune.ts';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isRecord } from './util.ts';
 
 /**
  * Go's `schema.ParseGroupVersion` (k8s.io/apimachinery): `''` and `'/'` give the empty group-version,
@@ -19,6 +16,20 @@ export function parseGroupVersion(apiVersion: string): { group: string; version:
   if (parts.length === 1) return { group: '', version: apiVersion };
   if (parts.length === 2) return { group: parts[0]!, version: parts[1]! };
   return undefined;
+}
+
+/**
+ * The literal GVK of one template-shaped object (`{apiVersion, kind, ...}`), or undefined when
+ * `apiVersion`/`kind` are not strings, contain `${`, the kind is empty, or the apiVersion does not
+ * parse to a non-empty version (kro fails on those before it resolves a schema, §4.2).
+ */
+export function objectGvk(object: Record<string, unknown>): GroupVersionKind | undefined {
+  const { apiVersion, kind } = object;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
+  if (apiVersion.includes('${') || kind.includes('${') || kind === '') return undefined;
+  const gv = parseGroupVersion(apiVersion);
+  if (gv === undefined || gv.version === '') return undefined;
+  return { group: gv.group, version: gv.version, kind };
 }
 
 /**
@@ -42,15 +53,12 @@ export function templateGvks(rgd: unknown): GroupVersionKind[] {
     if (!isRecord(resource)) continue;
     for (const object of [resource.template, resource.externalRef]) {
       if (!isRecord(object)) continue;
-      const { apiVersion, kind } = object;
-      if (typeof apiVersion !== 'string' || typeof kind !== 'string') continue;
-      if (apiVersion.includes('${') || kind.includes('${') || kind === '') continue;
-      const gv = parseGroupVersion(apiVersion);
-      if (gv === undefined || gv.version === '') continue;
-      const key = `${gv.group}/${gv.version}/${kind}`;
+      const gvk = objectGvk(object);
+      if (gvk === undefined) continue;
+      const key = `${gvk.group}/${gvk.version}/${gvk.kind}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ group: gv.group, version: gv.version, kind });
+      out.push(gvk);
     }
   }
   return out;

@@ -3,7 +3,7 @@
  * schema resolution, literal values and unknown fields, scope and namespace rules, and the typed
  * CEL checks of template, forEach, includeWhen, readyWhen and status expressions.
  */
-import { formatCelIssue, templateToCel } from '../../cel/index.ts';
+import { formatCelIssue } from '../../cel/index.ts';
 import {
   BOOL,
   checkCel,
@@ -26,6 +26,7 @@ import type { GroupVersionKind, OpenAPISchema } from '../../schemas/prune.ts';
 import type { ResolvedKind, SchemaSource } from '../../schemas/source.ts';
 import type { ExpressionAnalyser } from '../references.ts';
 import type { ResourceNode } from '../resources.ts';
+import { objectGvk } from '../gvks.ts';
 import { isRecord } from '../util.ts';
 import { incompatibility } from './compat.ts';
 import { environmentVariables, kroOverloads, type TypedResource } from './environment.ts';
@@ -41,8 +42,6 @@ export interface TypedGraphInput {
   clusterScoped: boolean;
   /** The instance `spec` schema from SimpleSchema; undefined when it has errors. */
   specSchema: OpenAPISchema | undefined;
-  /** Ids whose expressions already failed a reference check: their typed checks are skipped. */
-  skipIds?: ReadonlySet<string>;
 }
 
 /** Output of {@link checkTypedGraph}. */
@@ -55,18 +54,6 @@ export interface TypedGraphResult {
 }
 
 const CRD_GVK = 'apiextensions.k8s.io/v1/CustomResourceDefinition';
-
-/** The literal GVK of a template object; undefined when apiVersion/kind are not plain strings. */
-export function objectGvk(obj: Record<string, unknown>): GroupVersionKind | undefined {
-  const { apiVersion, kind } = obj;
-  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
-  if (apiVersion.includes('${') || kind.includes('${') || apiVersion === '' || kind === '') return undefined;
-  const parts = apiVersion.split('/');
-  if (parts.length > 2) return undefined;
-  const [group, version] = parts.length === 2 ? [parts[0]!, parts[1]!] : ['', parts[0]!];
-  if (version === '') return undefined;
-  return { group, version, kind };
-}
 
 function gvkText(g: GroupVersionKind): string {
   return `${g.group === '' ? '' : `${g.group}/`}${g.version}, Kind=${g.kind}`;
@@ -127,11 +114,18 @@ export function checkTypedGraph(input: TypedGraphInput): TypedGraphResult {
     const kind = kinds.get(node.id);
     if (kind !== undefined) {
       if (node.objectPath[node.objectPath.length - 1] === 'template')
-        out.push(...checkTemplateLiterals(node.object, kind.schema, node.objectPath, node.id));
+        out.push(
+          ...checkTemplateLiterals(
+            node.object,
+            kind.schema,
+            node.objectPath,
+            node.id,
+            new Set(node.fields.filter((f) => f.standalone).map((f) => formatPath(f.relPath))),
+          ),
+        );
       out.push(...checkScope(node, kind, input.clusterScoped));
       if (kind.namespaced === false) out.push(...checkClusterScopedIdentity(node, input.analyser));
     }
-    if (input.skipIds?.has(node.id)) continue;
     out.push(...checkNodeExpressions(node, kind, env, input.analyser));
   }
   return { diagnostics: out, kinds, env };
@@ -311,10 +305,10 @@ function checkNodeExpressions(
       }
       continue;
     }
-    // A string template compiles to `"lit" + (e1) + ...`: every part must be a string.
-    const cel = templateToCel(field.text, field.expressions);
+    // A string template compiles to `"lit" + (e1) + ...` (templateToCel): every part must be a string.
     let failed = false;
-    let leading = !cel.startsWith('(');
+    // The left operand of this part's `+` is a string unless the template starts with this part.
+    let leading = field.expressions[0]!.start > 0;
     for (const ex of field.expressions) {
       const a = analyser.analyse(ex.expression);
       if (!a.ok) {

@@ -3,7 +3,6 @@
  * must fit the schema, unknown fields are rejected, and string templates (`a-${x}`) may only fill
  * string fields. Standalone `${...}` values are left to the typed expression checks (§5.7).
  */
-import { extractExpressions } from '../../cel/index.ts';
 import { isIntOrString, preservesUnknownFields } from '../../cel/check/index.ts';
 import { error, formatPath, type Diagnostic, type PathSegment } from '../../diagnostics/diagnostic.ts';
 import type { OpenAPISchema } from '../../schemas/prune.ts';
@@ -63,12 +62,15 @@ function scalarFits(v: unknown, types: readonly string[]): boolean {
  *
  * Source: kro-contract §4.4 (`pkg/graph/parser/parser.go`); messages are kro's, prefixed with
  * `failed to extract CEL expressions from schema for resource <id>: ` as kro wraps them (§2 5.1.6).
+ * `standalonePaths` holds the template-relative paths (`formatPath`) of the standalone `${...}`
+ * values the expression scan found; those fields are typed later (§5.7).
  */
 export function checkTemplateLiterals(
   template: Record<string, unknown>,
   schema: OpenAPISchema,
   base: readonly PathSegment[],
   id: string,
+  standalonePaths: ReadonlySet<string>,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const prefix = `failed to extract CEL expressions from schema for resource ${id}: `;
@@ -144,12 +146,7 @@ export function checkTemplateLiterals(
       return;
     }
     if (typeof value === 'string') {
-      const ex = extractExpressions(value);
-      const standalone =
-        ex.ok &&
-        ex.expressions.length === 1 &&
-        ex.expressions[0]!.start === 0 &&
-        ex.expressions[0]!.end === value.length;
+      const standalone = standalonePaths.has(p);
       if (standalone) return; // typed later (§5.7)
       if (!types.includes('string') && !types.includes('any')) {
         report('template/type-mismatch', `expected ${typesText} type for path ${p}, got string`);
