@@ -5,20 +5,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rgdGeneratedKind, rgdSchemaSource } from '../../../src/graph/index.ts';
-import type { OpenAPISchema } from '../../../src/schemas/index.ts';
 import { rgd } from '../../helpers/rgd.ts';
+import { prop } from '../../helpers/schema.ts';
 
 const WEBAPP = { group: 'kro.run', version: 'v1alpha1', kind: 'WebApp' };
-
-function prop(schema: OpenAPISchema | undefined, ...names: string[]): OpenAPISchema {
-  let s = schema;
-  for (const name of names) {
-    const next = s?.properties?.[name];
-    assert.ok(next, `no property ${name} (have ${Object.keys(s?.properties ?? {}).join(', ')})`);
-    s = next;
-  }
-  return s!;
-}
 
 describe('rgdSchemaSource', () => {
   it('resolves the generated kind with the RGD CRD defaults (group kro.run, Namespaced)', () => {

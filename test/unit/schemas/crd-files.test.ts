@@ -15,21 +15,11 @@ import {
   crdSourceFromDocuments,
   expandCrdPaths,
   publishedCrdSchema,
-  type OpenAPISchema,
 } from '../../../src/schemas/index.ts';
+import { prop } from '../../helpers/schema.ts';
 
 const ACK = join('..', 'shared', 'crds', 'ack');
 const EXAMPLES = join('test', 'unit', 'schemas', 'fixtures', 'crds', 'example-crds.yaml');
-
-function prop(schema: OpenAPISchema | undefined, ...names: string[]): OpenAPISchema {
-  let s = schema;
-  for (const name of names) {
-    const next = s?.properties?.[name];
-    assert.ok(next, `no property ${name} (have ${Object.keys(s?.properties ?? {}).join(', ')})`);
-    s = next;
-  }
-  return s!;
-}
 
 describe('crdFileSource on the ACK CRDs', () => {
   const source = crdFileSource([ACK]);

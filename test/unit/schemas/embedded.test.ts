@@ -13,6 +13,7 @@ import {
   type EmbeddedSchemaFile,
   type OpenAPISchema,
 } from '../../../src/schemas/index.ts';
+import { prop } from '../../helpers/schema.ts';
 
 /** The Kubernetes version the build script pins: versions.env when built, else tools/controlplane/go.mod. */
 function pinnedKubernetesVersion(): string {
@@ -30,15 +31,6 @@ function pinnedKubernetesVersion(): string {
 const schemas = loadEmbeddedSchemas();
 
 /** `schema.properties[name]`, failing the test when it is missing. */
-function prop(schema: OpenAPISchema, ...names: string[]): OpenAPISchema {
-  let s = schema;
-  for (const name of names) {
-    const next = s.properties?.[name];
-    assert.ok(next, `no property ${name} (have ${Object.keys(s.properties ?? {}).join(', ')})`);
-    s = next;
-  }
-  return s;
-}
 
 describe('loadEmbeddedSchemas', () => {
   it('records the Kubernetes version the build script pins', () => {
