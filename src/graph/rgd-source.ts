@@ -20,7 +20,8 @@ import { toOpenAPISpec } from '../simpleschema/index.ts';
 import { publishedSchemaSet, type PublishedKind } from '../schemas/crd-schema.ts';
 import type { GroupVersionKind, OpenAPISchema } from '../schemas/prune.ts';
 import type { SchemaSource } from '../schemas/source.ts';
-import { instanceStatusSchema } from '../crd/index.ts';
+import { buildInstanceCrd } from '../crd/index.ts';
+import { isRecord } from './util.ts';
 import type { JSONSchemaProps } from '../simpleschema/types.ts';
 import { SCHEMA_API_VERSION_PATTERN, SCHEMA_KIND_PATTERN } from './rgd-crd.ts';
 
@@ -39,24 +40,20 @@ export interface RgdKindSource extends SchemaSource {
   readonly kinds: readonly RgdKind[];
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
- * The status structure of `spec.schema.status` (objects for maps, any type for leaves: kro-guard does
- * not type another RGD's status expressions here), with kro's `state` and `conditions` (§6.1).
+ * The status structure of `spec.schema.status` without `conditions`: objects for maps, any type for
+ * leaves (kro-guard does not type another RGD's status expressions here).
  */
-function statusSchema(status: unknown): OpenAPISchema {
-  const tree = (v: unknown): OpenAPISchema => {
-    if (!isObject(v)) return { 'x-kubernetes-preserve-unknown-fields': true };
-    const properties: Record<string, OpenAPISchema> = {};
+function statusStructure(status: unknown): JSONSchemaProps {
+  const tree = (v: unknown): JSONSchemaProps => {
+    if (!isRecord(v)) return { 'x-kubernetes-preserve-unknown-fields': true };
+    const properties: Record<string, JSONSchemaProps> = {};
     for (const [k, child] of Object.entries(v)) properties[k] = tree(child);
     return { type: 'object', properties };
   };
-  const fields = isObject(status) ? { ...status } : {};
+  const fields = isRecord(status) ? { ...status } : {};
   delete fields.conditions;
-  return instanceStatusSchema(tree(fields) as JSONSchemaProps) as OpenAPISchema;
+  return tree(fields);
 }
 
 /**
@@ -69,7 +66,7 @@ export function rgdGeneratedKind(rgd: unknown): (RgdKind & { openAPIV3Schema: Op
   if (!isResourceGraphDefinition(rgd)) return undefined;
   const withDefaults = withRgdDefaults(rgd) as Record<string, unknown>;
   const spec = withDefaults.spec;
-  if (!isObject(spec) || !isObject(spec.schema)) return undefined;
+  if (!isRecord(spec) || !isRecord(spec.schema)) return undefined;
   const { apiVersion, kind, group, scope } = spec.schema;
   if (typeof apiVersion !== 'string' || !SCHEMA_API_VERSION_PATTERN.test(apiVersion)) return undefined;
   if (typeof kind !== 'string' || !SCHEMA_KIND_PATTERN.test(kind)) return undefined;
@@ -77,21 +74,25 @@ export function rgdGeneratedKind(rgd: unknown): (RgdKind & { openAPIV3Schema: Op
   if (scope !== 'Namespaced' && scope !== 'Cluster') return undefined;
   const converted = toOpenAPISpec(spec.schema.spec, spec.schema.types);
   if (converted.diagnostics.some((d) => d.severity === 'error')) return undefined;
-  const meta = isObject(withDefaults.metadata) ? withDefaults.metadata : {};
+  const meta = isRecord(withDefaults.metadata) ? withDefaults.metadata : {};
+  const rgdName = typeof meta.name === 'string' ? meta.name : '';
+  // The schema of the CRD kro would generate (§6.1), with an untyped status structure.
+  const crd = buildInstanceCrd({
+    rgdName,
+    kind,
+    group,
+    apiVersion,
+    scope,
+    specSchema: converted.schema!,
+    statusSchema: statusStructure(spec.schema.status),
+  });
+  const openAPIV3Schema = crd.spec.versions[0]?.schema?.openAPIV3Schema;
+  if (openAPIV3Schema === undefined) return undefined;
   return {
     gvk: { group, version: apiVersion, kind },
     namespaced: scope === 'Namespaced',
-    rgdName: typeof meta.name === 'string' ? meta.name : '',
-    openAPIV3Schema: {
-      type: 'object',
-      properties: {
-        apiVersion: { type: 'string' },
-        kind: { type: 'string' },
-        metadata: { type: 'object' },
-        spec: converted.schema as OpenAPISchema,
-        status: statusSchema(spec.schema.status),
-      },
-    },
+    rgdName,
+    openAPIV3Schema: openAPIV3Schema as OpenAPISchema,
   };
 }
 
