@@ -137,6 +137,7 @@ export function checkRgd(rgd: unknown, options: RgdCheckOptions = {}): RgdCheckR
   if (!diagnostics.some((d) => d.severity === 'error')) {
     result.specSchema = simple.schema;
     result.topologicalOrder = graph.order;
+    result.nodes = nodes;
     if (statusSchema !== undefined) result.statusSchema = statusSchema;
     if (crd !== undefined) result.crd = crd;
   }

@@ -3,6 +3,7 @@ import type { CustomResourceDefinition } from '../crd/index.ts';
 import type { OpenAPISchema } from '../schemas/prune.ts';
 import type { SchemaSource } from '../schemas/source.ts';
 import type { JSONSchemaProps } from '../simpleschema/types.ts';
+import type { ResourceNode } from './resources.ts';
 
 /** Options of {@link checkRgd}. */
 export interface RgdCheckOptions {
@@ -34,4 +35,10 @@ export interface RgdCheckResult {
   statusSchema?: OpenAPISchema;
   /** The CustomResourceDefinition kro would create (kro-contract §6.1); with a `schemas` source only. */
   crd?: CustomResourceDefinition;
+  /**
+   * The resources as the graph analysis saw them (first definition of each id, in `spec.resources`
+   * order, with their expression fields); absent when the graph is invalid. Read-only: rendering
+   * (`graph/render`) evaluates them.
+   */
+  nodes?: readonly ResourceNode[];
 }
