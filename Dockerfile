@@ -14,6 +14,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
+# The built-in default policy is read from here (src/policy/config/default-policy.ts).
+COPY manifests/policies ./manifests/policies
 USER 65532:65532
 EXPOSE 8443
 ENTRYPOINT ["node", "/app/bin/kro-guard.js"]
