@@ -1,6 +1,6 @@
 /**
  * Connecting to a Kubernetes API server: the kubeconfig (or in-cluster service account) through
- * `@kubernetes/client-node`, and plain authenticated GETs of raw JSON with the kubeconfig's TLS
+ * `@kubernetes/client-node`, and plain authenticated requests of raw JSON with the kubeconfig's TLS
  * options and credentials. Raw JSON on purpose: client-node's typed models rename `x-kubernetes-*`,
  * `default` and `enum`, and it has no helper for `/openapi/v3`.
  *
@@ -64,11 +64,26 @@ export function loadKubeConfig(options: KubeConnectionOptions): KubeConfig {
   return kc;
 }
 
-/** A response of {@link KubeHttp.get}. */
+/** A response of {@link KubeHttp.request} (and `get`). */
 export interface KubeHttpResponse {
   status: number;
   /** The body as text (UTF-8). */
   text: string;
+}
+
+/** Options of {@link KubeHttp.request}. */
+export interface KubeRequestOptions {
+  /** Whole-request deadline, ms. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Request body, sent as UTF-8 (objects are not serialised here: pass JSON text). */
+  body?: string;
+  /**
+   * `Content-Type` of the body; default `application/json`. PATCHes name their kind:
+   * `application/json-patch+json` (RFC 6902), `application/merge-patch+json`,
+   * `application/strategic-merge-patch+json`, `application/apply-patch+yaml`.
+   */
+  contentType?: string;
 }
 
 /** A failed request: network error, timeout, or a non-2xx status (`status` is then set). */
@@ -86,7 +101,7 @@ export class KubeRequestError extends Error {
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /**
- * Authenticated GETs against the current cluster of a {@link KubeConfig}: TLS (CA, client
+ * Authenticated requests against the current cluster of a {@link KubeConfig}: TLS (CA, client
  * certificate, `insecure-skip-tls-verify`, `tls-server-name`) and credentials (token, token file,
  * exec and auth providers) come from client-node's `applyToHTTPSOptions`, evaluated per request so
  * rotated tokens are picked up.
@@ -113,10 +128,28 @@ export class KubeHttp {
    * @throws KubeRequestError for network errors, timeouts, bodies over 64 MiB and non-2xx statuses
    *   (`GET /apis/x/v1: 404 Not Found: <server message>`).
    */
-  async get(path: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<KubeHttpResponse> {
-    if (this.#closed) throw new KubeRequestError(`GET ${path}: client closed`);
+  get(path: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<KubeHttpResponse> {
+    return this.request('GET', path, options);
+  }
+
+  /**
+   * Sends `method` to `path` (absolute, query included) with an optional body and reads the whole
+   * answer.
+   *
+   * @returns status and body text for 2xx answers.
+   * @throws KubeRequestError for network errors, timeouts, bodies over 64 MiB and non-2xx statuses
+   *   (`<METHOD> <path>: <status> <status text>: <server message>`, `status` set; a `409 Conflict`
+   *   is the API server's optimistic-concurrency failure).
+   */
+  async request(method: string, path: string, options: KubeRequestOptions): Promise<KubeHttpResponse> {
+    if (this.#closed) throw new KubeRequestError(`${method} ${path}: client closed`);
     const url = new URL(this.server + path);
-    const requestOptions: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (options.body !== undefined) {
+      headers['Content-Type'] = options.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(options.body));
+    }
+    const requestOptions: https.RequestOptions = { method, headers };
     await this.kubeConfig.applyToHTTPSOptions(requestOptions);
     const plain = url.protocol === 'http:';
     if (plain) delete requestOptions.agent;
@@ -126,9 +159,11 @@ export class KubeHttp {
         reject(
           e instanceof KubeRequestError
             ? e
-            : new KubeRequestError(`GET ${path}: ${e instanceof Error ? e.message : String(e)}`, undefined, {
-                cause: e,
-              }),
+            : new KubeRequestError(
+                `${method} ${path}: ${e instanceof Error ? e.message : String(e)}`,
+                undefined,
+                { cause: e },
+              ),
         );
       const req = (plain ? http : https).request(url, requestOptions, (res) => {
         const chunks: Buffer[] = [];
@@ -147,7 +182,7 @@ export class KubeHttp {
           else
             fail(
               new KubeRequestError(
-                `GET ${path}: ${status} ${http.STATUS_CODES[status] ?? ''}${statusMessage(text)}`,
+                `${method} ${path}: ${status} ${http.STATUS_CODES[status] ?? ''}${statusMessage(text)}`,
                 status,
               ),
             );
@@ -167,17 +202,25 @@ export class KubeHttp {
         fail(e);
       });
       req.on('close', () => options.signal?.removeEventListener('abort', onAbort));
-      req.end();
+      req.end(options.body);
     });
   }
 
   /** GET `path` and parse the body as JSON. @throws KubeRequestError as {@link get}, or for invalid JSON. */
-  async getJson(path: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<unknown> {
-    const res = await this.get(path, options);
+  getJson(path: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<unknown> {
+    return this.requestJson('GET', path, options);
+  }
+
+  /**
+   * {@link request} and parse the answer as JSON.
+   * @throws KubeRequestError as {@link request}, or when the answer is not JSON.
+   */
+  async requestJson(method: string, path: string, options: KubeRequestOptions): Promise<unknown> {
+    const res = await this.request(method, path, options);
     try {
       return JSON.parse(res.text) as unknown;
     } catch (e) {
-      throw new KubeRequestError(`GET ${path}: the answer is not JSON`, res.status, { cause: e });
+      throw new KubeRequestError(`${method} ${path}: the answer is not JSON`, res.status, { cause: e });
     }
   }
 

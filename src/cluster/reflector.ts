@@ -1,7 +1,7 @@
 /**
- * An informer for one kind of cluster-scoped object: list, then watch from the list's
- * resourceVersion, with client-node's `Watch` for the watch stream. The watch of client-node can end
- * or stall without telling (engineering notes §1), so:
+ * An informer for one kind of object: list, then watch from the list's resourceVersion, with
+ * client-node's `Watch` for the watch stream. The watch of client-node can end or stall without
+ * telling (engineering notes §1), so:
  * - every watch asks the server to end it after `watchTimeoutSeconds` (default 20 s); a clean end
  *   starts the next watch from the last resourceVersion seen (bookmarks included);
  * - client-node aborts a watch that receives no bytes for 30 s, and a watchdog here re-lists when
@@ -11,6 +11,9 @@
  *   new list, after a backoff (250 ms doubling to 30 s, reset by a successful list).
  * After each list the store is diffed against the previous one, so consumers see one `onChange` per
  * object that was added, changed (by resourceVersion) or removed, also across a gap in the watch.
+ *
+ * Objects are keyed by `metadata.name`, or `<namespace>/<name>` when they have a namespace, so a
+ * namespaced kind can be watched across all namespaces (`/apis/<group>/<version>/<resource>`).
  */
 import { Watch } from '@kubernetes/client-node/dist/watch.js';
 import type { KubeHttp } from './kube.ts';
@@ -25,7 +28,8 @@ export interface ReflectorOptions<T> {
   transform: (object: Record<string, unknown>) => T;
   /**
    * Called for each object added, changed or removed (`previous` / `current` undefined then), after
-   * each list and for each watch event. Exceptions are caught and ignored.
+   * each list and for each watch event. `name` is the object's key (`<namespace>/<name>` for
+   * namespaced objects). Exceptions are caught and ignored.
    */
   onChange: (name: string, previous: T | undefined, current: T | undefined) => void;
   /** Deadline of one list page request, ms; default 10000. */
@@ -54,16 +58,18 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The store key (`name`, or `namespace/name`) and resourceVersion of an object. */
 function metaOf(o: Record<string, unknown>): { name: string; resourceVersion: string } | undefined {
   const meta = o.metadata;
   if (!isObject(meta) || typeof meta.name !== 'string') return undefined;
+  const namespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
   return {
-    name: meta.name,
+    name: namespace === undefined ? meta.name : `${namespace}/${meta.name}`,
     resourceVersion: typeof meta.resourceVersion === 'string' ? meta.resourceVersion : '',
   };
 }
 
-/** A list+watch loop keeping `transform`ed objects by name. Start it with {@link start}. */
+/** A list+watch loop keeping `transform`ed objects by key. Start it with {@link start}. */
 export class Reflector<T> {
   readonly #options: ReflectorOptions<T>;
   readonly #watch: Watch;
@@ -81,6 +87,7 @@ export class Reflector<T> {
   #failures = 0;
   #lastError: string | undefined;
   #lists = 0;
+  #absent = false;
   #resolveSynced: () => void = () => undefined;
   /** Resolves after the first list attempt, successful or not. */
   readonly synced: Promise<void>;
@@ -98,12 +105,20 @@ export class Reflector<T> {
     return this.#lastError;
   }
 
+  /**
+   * True while the collection does not exist: the last list answered `404 Not Found` (the kind's CRD
+   * is not installed). The store is then empty and the list is retried with the usual backoff.
+   */
+  get absent(): boolean {
+    return this.#absent;
+  }
+
   /** Number of lists done (successful or not): 1 after the initial list, more after failures. */
   get lists(): number {
     return this.#lists;
   }
 
-  /** The current objects by name. */
+  /** The current objects by key (`name`, or `namespace/name`). */
   values(): Map<string, T> {
     return new Map([...this.#store].map(([k, v]) => [k, v.value]));
   }
@@ -201,7 +216,8 @@ export class Reflector<T> {
       this.#lists++;
       // A list that fails (the kind does not exist yet, no permission, no network) leaves the store
       // empty rather than stale only when the collection is gone (404); other failures keep it.
-      if ((e as { status?: number }).status === 404) this.#replace(new Map());
+      this.#absent = (e as { status?: number }).status === 404;
+      if (this.#absent) this.#replace(new Map());
       this.#fail(e instanceof Error ? e.message : String(e));
       this.#resolveSynced();
       return;
@@ -210,6 +226,7 @@ export class Reflector<T> {
     this.#lists++;
     this.#failures = 0;
     this.#lastError = undefined;
+    this.#absent = false;
     this.#replace(items);
     this.#resolveSynced();
     void this.#startWatch(generation);
