@@ -1,12 +1,14 @@
 /**
- * The kro-guard command line: `check` (offline static check of RGDs), `serve` (the admission
- * webhook over HTTPS) and `certs` (a CA and serving certificate for given names).
+ * The kro-guard command line: `check` (offline static check of RGDs), `render` (the children an
+ * instance would get), `serve` (the admission webhook over HTTPS) and `certs` (a CA and serving
+ * certificate for given names).
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { runCheck } from './check-command.ts';
 import { runCerts } from './certs-command.ts';
+import { runRender } from './render-command.ts';
 import { runServe } from './serve-command.ts';
 
 /** The flags of `check` as commander parses them. */
@@ -18,6 +20,14 @@ interface CheckCommandFlags {
   context?: string;
   embedded: boolean;
   printCrd: boolean;
+}
+
+/** The flags of `render` as commander parses them. */
+interface RenderCommandFlags {
+  rgd: string;
+  output: 'yaml' | 'json';
+  crds: string[];
+  embedded: boolean;
 }
 
 /** Builds the command tree; `exit` receives the exit code of the command that ran. */
@@ -56,6 +66,32 @@ export function buildProgram(exit: (code: number) => void): Command {
       exit(
         await runCheck(
           inputs,
+          opts,
+          (s) => process.stdout.write(s),
+          (s) => process.stderr.write(s),
+        ),
+      );
+    });
+
+  program
+    .command('render')
+    .description(
+      'print the children kro would create for an instance (unknown values as ${expression}); exit 0 rendered, 1 RGD rejected or render errors, 2 usage/I/O error',
+    )
+    .argument('<instance>', 'YAML/JSON file holding the instance, or - for standard input')
+    .requiredOption('--rgd <file>', 'the ResourceGraphDefinition (YAML/JSON file)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option(
+      '--crds <path>',
+      'CustomResourceDefinition files or directories giving the schemas of custom kinds (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--no-embedded', 'do not use the embedded Kubernetes schemas')
+    .action(async (instance: string, opts: RenderCommandFlags) => {
+      exit(
+        await runRender(
+          instance,
           opts,
           (s) => process.stdout.write(s),
           (s) => process.stderr.write(s),
