@@ -15,8 +15,9 @@ import type { Provenance } from '../../graph/render/symbolic.ts';
 import type { RenderedGraph } from '../../graph/render/types.ts';
 import type { Finding } from './types.ts';
 
+/** Findings are folded per policy, rule and resource (a rule may report several places, or one). */
 function keyOf(f: Finding): string {
-  return [f.policy, f.ruleId, f.resourceId, String(f.collectionIndex ?? ''), f.location].join('\u0000');
+  return [f.policy, f.ruleId, f.resourceId, String(f.collectionIndex ?? '')].join('\u0000');
 }
 
 function mergeProvenance(
@@ -34,7 +35,7 @@ function mergeProvenance(
   return out;
 }
 
-/** Inputs whose value differs between two assignments, as input provenance. */
+/** Inputs whose value differs between the worlds, as input provenance. */
 function varyingInputs(worlds: readonly RenderedGraph[]): Provenance[] {
   const paths = new Set<string>();
   const first = worlds[0]?.assignment ?? {};
@@ -45,47 +46,64 @@ function varyingInputs(worlds: readonly RenderedGraph[]): Provenance[] {
   return [...paths].sort().map((path) => ({ kind: 'input', path }));
 }
 
+/** A rule's verdict on a resource in one world: the worst of its results (fail, unknown, pass, na). */
+function worldVerdict(findings: readonly Finding[]): 'fail' | 'unknown' | 'pass' {
+  if (findings.some((f) => f.verdict === 'fail')) return 'fail';
+  if (findings.some((f) => f.verdict === 'unknown')) return 'unknown';
+  return 'pass';
+}
+
 /**
- * Folds per-world findings (`perWorld[i]` are the findings of `worlds[i]`) into one finding per
- * policy, rule, resource and location, in the order of first appearance.
+ * Folds per-world findings (`perWorld[i]` are the findings of `worlds[i]`) into findings per
+ * policy, rule and resource, in the order of first appearance: the findings of the first world
+ * where the resource exists when the verdict is the same in every world (all pass, or all fail),
+ * otherwise one `unknown` finding at the first failing (or unknown) place.
  */
 export function aggregateWorlds(
   worlds: readonly RenderedGraph[],
   perWorld: readonly (readonly Finding[])[],
 ): Finding[] {
   if (perWorld.length === 1) return [...perWorld[0]!];
-  const groups = new Map<string, { findings: Finding[]; worlds: number[] }>();
+  const groups = new Map<string, Map<number, Finding[]>>();
   perWorld.forEach((findings, w) => {
     for (const f of findings) {
       const k = keyOf(f);
       let g = groups.get(k);
       if (g === undefined) {
-        g = { findings: [], worlds: [] };
+        g = new Map();
         groups.set(k, g);
       }
-      g.findings.push(f);
-      g.worlds.push(w);
+      let list = g.get(w);
+      if (list === undefined) {
+        list = [];
+        g.set(w, list);
+      }
+      list.push(f);
     }
   });
   const out: Finding[] = [];
   for (const g of groups.values()) {
-    const verdicts = new Set(g.findings.map((f) => (f.verdict === 'na' ? 'pass' : f.verdict)));
-    const first = g.findings[0]!;
-    if (verdicts.size === 1 && !verdicts.has('unknown')) {
-      const all = g.findings.every((f) => f.verdict === 'na');
-      out.push({ ...first, verdict: all ? 'na' : first.verdict === 'na' ? 'pass' : first.verdict });
+    const entries = [...g.entries()];
+    const verdicts = entries.map(([, fs]) => worldVerdict(fs));
+    const firstFindings = entries[0]![1];
+    if (verdicts.every((v) => v === 'pass') || verdicts.every((v) => v === 'fail')) {
+      out.push(...firstFindings);
       continue;
     }
-    const failing = g.findings.findIndex((f) => f.verdict === 'fail');
-    const unknowns = g.findings.filter((f) => f.verdict === 'unknown');
     let dependsOn: Provenance[] = [];
-    for (const u of unknowns) dependsOn = mergeProvenance(dependsOn, u.dependsOn);
-    if (verdicts.has('fail') && verdicts.has('pass'))
-      dependsOn = mergeProvenance(dependsOn, varyingInputs(g.worlds.map((w) => worlds[w]!)));
-    const base = failing >= 0 ? g.findings[failing]! : (unknowns[0] ?? first);
+    for (const [, fs] of entries)
+      for (const f of fs) if (f.verdict === 'unknown') dependsOn = mergeProvenance(dependsOn, f.dependsOn);
+    if (verdicts.includes('fail') && verdicts.includes('pass'))
+      dependsOn = mergeProvenance(dependsOn, varyingInputs(entries.map(([w]) => worlds[w]!)));
+    const failingWorld = verdicts.indexOf('fail');
+    const base =
+      failingWorld >= 0
+        ? entries[failingWorld]![1].find((f) => f.verdict === 'fail')!
+        : entries.flatMap(([, fs]) => fs).find((f) => f.verdict === 'unknown')!;
     const merged: Finding = { ...base, verdict: 'unknown' };
     if (dependsOn.length > 0) merged.dependsOn = dependsOn;
-    if (failing >= 0) merged.failsWhen = worlds[g.worlds[failing]!]!.assignment;
+    else delete merged.dependsOn;
+    if (failingWorld >= 0) merged.failsWhen = worlds[entries[failingWorld]![0]]!.assignment;
     out.push(merged);
   }
   return out;

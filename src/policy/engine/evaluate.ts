@@ -3,7 +3,7 @@
  */
 import { formatPath, type PathSegment } from '../../diagnostics/diagnostic.ts';
 import type { RenderedGraph, RenderedResource } from '../../graph/render/types.ts';
-import type { Rule, RuleResult } from '../types.ts';
+import type { KindSelector, Rule, RuleResult } from '../types.ts';
 import type { DecisionPoint, EffectiveRule, Finding, RuleSelector } from './types.ts';
 
 /** Options of {@link evaluateGraph}. */
@@ -13,6 +13,8 @@ export interface EvaluateOptions {
   rgdName?: string;
   /** Labels of the instance's namespace, when the caller knows them (webhook). */
   namespaceLabels?: Readonly<Record<string, string>>;
+  /** The kind the RGD generates (the instance's kind). */
+  instanceKind?: KindSelector;
 }
 
 /** True when `rule` applies to the resource's kind (a rule without kinds applies to every kind). */
@@ -86,6 +88,7 @@ export function evaluateGraph(
       ...(namespace === undefined ? {} : { namespace }),
       ...(options.namespaceLabels === undefined ? {} : { namespaceLabels: options.namespaceLabels }),
       ...(instanceName === undefined ? {} : { instanceName }),
+      ...(options.instanceKind === undefined ? {} : { instanceKind: options.instanceKind }),
       resourceId: resource.id,
     });
     for (const eff of effective) {

@@ -42,6 +42,8 @@ export interface RuleTarget {
   namespace?: string;
   namespaceLabels?: Readonly<Record<string, string>>;
   instanceName?: string;
+  /** The kind of the instance the object belongs to (a policy's `match.kinds` may name it). */
+  instanceKind?: KindSelector;
   resourceId?: string;
 }
 
