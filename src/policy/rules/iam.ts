@@ -155,7 +155,8 @@ export const IAM_RULES: readonly Rule[] = Object.freeze([
     {
       id: 'IAM-004',
       title: 'No Resource "*" for resource-scopable actions',
-      severity: 'medium',
+      // high, so enforced by default: compliance-catalogue §5 S6 rejects kro's s3-controller for it.
+      severity: 'high',
       controls: { checkov: ['CKV_AWS_355'] },
       remediation:
         'Scope Resource to ARNs, e.g. "${bucket.status.ackResourceMetadata.arn}/*" for a graph bucket.',
