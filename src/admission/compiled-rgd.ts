@@ -30,16 +30,24 @@ function record(v: unknown): Record<string, unknown> {
 }
 
 /**
- * Checks and compiles `rgd` with `schemas` (see the module comment). Never throws; an invalid RGD
- * gives `instanceSchema: undefined` and a graph with `ok: false`.
+ * Checks and compiles `rgd` with `schemas` (see the module comment); `oldRgd` is the stored object
+ * on UPDATE (the RGD CRD's immutability rules). Never throws; an invalid RGD gives
+ * `instanceSchema: undefined` and a graph with `ok: false`.
  */
-export function compileRgd(rgd: unknown, schemas: SchemaSource): CompiledRgd {
+export function compileRgd(
+  rgd: unknown,
+  schemas: SchemaSource,
+  options: { oldRgd?: unknown } = {},
+): CompiledRgd {
   const obj = record(withRgdDefaults(rgd));
   const schema = record(record(obj.spec).schema);
   const group = typeof schema.group === 'string' ? schema.group : 'kro.run';
   const version = typeof schema.apiVersion === 'string' ? schema.apiVersion : '';
   const kind = typeof schema.kind === 'string' ? schema.kind : '';
-  const check = checkRgd(rgd, { schemas });
+  const check = checkRgd(
+    rgd,
+    options.oldRgd === undefined ? { schemas } : { schemas, oldRgd: options.oldRgd },
+  );
   const crdSchema = check.crd?.spec.versions[0]?.schema?.openAPIV3Schema;
   const name = typeof record(obj.metadata).name === 'string' ? (record(obj.metadata).name as string) : '';
   return {

@@ -128,15 +128,34 @@ export function instanceCompliance(
   };
 }
 
-/** kro's labels on the children it creates (compliance-catalogue §1.13). */
+/**
+ * kro's labels on the children it creates, as kro v0.9.3 writes them (observed on the e2e control
+ * plane; compliance-catalogue §1.13 also lists `resource-graph-definition-name`, which v0.9.3 does
+ * not set, so the RGD is found from the instance's group, version and kind).
+ */
 export const KRO_LABELS = {
   nodeId: 'kro.run/node-id',
   instanceName: 'kro.run/instance-name',
   instanceNamespace: 'kro.run/instance-namespace',
-  rgdName: 'kro.run/resource-graph-definition-name',
+  instanceGroup: 'kro.run/instance-group',
+  instanceVersion: 'kro.run/instance-version',
+  instanceKind: 'kro.run/instance-kind',
   collectionIndex: 'kro.run/collection-index',
   owned: 'kro.run/owned',
 } as const;
+
+/** The GVK of the instance a child belongs to, from kro's labels; undefined for objects made outside kro. */
+export function childInstanceGvk(
+  object: unknown,
+): { group: string; version: string; kind: string } | undefined {
+  const labels = labelsOf(
+    typeof object === 'object' && object !== null ? (object as Record<string, unknown>) : {},
+  );
+  const kind = labels[KRO_LABELS.instanceKind];
+  const version = labels[KRO_LABELS.instanceVersion];
+  if (kind === undefined || version === undefined) return undefined;
+  return { group: labels[KRO_LABELS.instanceGroup] ?? 'kro.run', version, kind };
+}
 
 function labelsOf(obj: Record<string, unknown>): Record<string, string> {
   const md = obj.metadata;
@@ -152,7 +171,7 @@ function labelsOf(obj: Record<string, unknown>): Record<string, string> {
  * The one-resource graph child admission checks: the object itself, identified by kro's labels
  * when kro created it (node id, instance, RGD, collection index), by its kind otherwise.
  */
-export function childGraph(object: Record<string, unknown>): { graph: RenderedGraph; rgdName?: string } {
+export function childGraph(object: Record<string, unknown>): RenderedGraph {
   const labels = labelsOf(object);
   const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
   const slash = apiVersion.indexOf('/');
@@ -191,8 +210,14 @@ export function childGraph(object: Record<string, unknown>): { graph: RenderedGr
     assignment: {},
     diagnostics: [],
   };
-  const rgdName = labels[KRO_LABELS.rgdName];
-  return rgdName === undefined ? { graph } : { graph, rgdName };
+  return graph;
+}
+
+/** Options of {@link childCompliance}. */
+export interface ChildOptions {
+  /** The RGD of the instance the child belongs to (found from kro's labels by the caller). */
+  rgdName?: string;
+  namespaceLabels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -202,12 +227,14 @@ export function childGraph(object: Record<string, unknown>): { graph: RenderedGr
 export function childCompliance(
   object: Record<string, unknown>,
   policies: PolicySet,
-  options: { namespaceLabels?: Readonly<Record<string, string>> } = {},
+  options: ChildOptions = {},
 ): ComplianceResult {
-  const { graph, rgdName } = childGraph(object);
+  const graph = childGraph(object);
+  const instance = childInstanceGvk(object);
   const findings = evaluateGraph(graph, selectorOf(policies), {
     point: 'child',
-    ...(rgdName === undefined ? {} : { rgdName }),
+    ...(options.rgdName === undefined ? {} : { rgdName: options.rgdName }),
+    ...(instance === undefined ? {} : { instanceKind: { group: instance.group, kind: instance.kind } }),
     ...(options.namespaceLabels === undefined ? {} : { namespaceLabels: options.namespaceLabels }),
   });
   return { findings, diagnostics: findingDiagnostics(findings, 'child') };

@@ -125,6 +125,14 @@ export function buildProgram(exit: (code: number) => void): Command {
       'kubeconfig for --schemas cluster outside a pod (env KRO_GUARD_KUBECONFIG)',
     )
     .option('--crds <paths>', 'comma-separated CRD files or directories (env KRO_GUARD_CRDS)')
+    .option(
+      '--policies <paths>',
+      'comma-separated CompliancePolicy/ComplianceException files, for --schemas embedded (env KRO_GUARD_POLICIES)',
+    )
+    .option(
+      '--registrar <on|off>',
+      "keep the instance webhooks' rules current (env KRO_GUARD_REGISTRAR; default on with cluster)",
+    )
     .action(async (opts: Record<string, string | undefined>) => {
       exit(await runServe(opts));
     });

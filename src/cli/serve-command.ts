@@ -22,6 +22,8 @@ export async function runServe(opts: Record<string, string | undefined>): Promis
     schemas: opts.schemas,
     kubeconfig: opts.kubeconfig,
     crds: opts.crds,
+    policies: opts.policies,
+    registrar: opts.registrar,
   };
   const hasCert = (flags.tlsCert ?? env[SERVER_ENV.tlsCert]) !== undefined;
   const hasKey = (flags.tlsKey ?? env[SERVER_ENV.tlsKey]) !== undefined;

@@ -42,6 +42,16 @@ export interface ServerConfig {
   kubeconfigPath?: string;
   /** CRD files or directories whose kinds the workers also know (`crdFileSource`). */
   crdPaths?: string[];
+  /**
+   * Files of CompliancePolicy and ComplianceException documents, for `embedded` schemas (with
+   * `cluster` they are read from the cluster). Without any policy the built-in default applies.
+   */
+  policyPaths?: string[];
+  /**
+   * Keep the instance webhooks' rules current with the kinds RGDs generate (the registrar,
+   * `src/cluster/webhook-registrar.ts`). Default: on with `cluster` schemas, off otherwise.
+   */
+  registrar?: boolean;
   /** Reload the certificate when its files change (default true). */
   watchCertificates?: boolean;
   /**
@@ -88,6 +98,10 @@ export interface ServerFlags {
   kubeconfig?: string;
   /** Comma-separated CRD paths. */
   crds?: string;
+  /** Comma-separated policy file paths. */
+  policies?: string;
+  /** `on` or `off`. */
+  registrar?: string;
 }
 
 /** Environment variable read for each flag. */
@@ -104,6 +118,8 @@ export const SERVER_ENV = {
   schemas: 'KRO_GUARD_SCHEMAS',
   kubeconfig: 'KRO_GUARD_KUBECONFIG',
   crds: 'KRO_GUARD_CRDS',
+  policies: 'KRO_GUARD_POLICIES',
+  registrar: 'KRO_GUARD_REGISTRAR',
 } as const satisfies Record<keyof ServerFlags, string>;
 
 const FLAG_NAMES: Record<keyof ServerFlags, string> = {
@@ -119,6 +135,8 @@ const FLAG_NAMES: Record<keyof ServerFlags, string> = {
   schemas: '--schemas',
   kubeconfig: '--kubeconfig',
   crds: '--crds',
+  policies: '--policies',
+  registrar: '--registrar',
 };
 
 /** A configuration value that is missing or invalid; the message names the flag or variable. */
@@ -183,13 +201,22 @@ function oneOf<T extends string>(
   return raw.value as T;
 }
 
+function pathList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
 /**
  * Builds a {@link ServerConfig} from flags and environment variables (`KRO_GUARD_HOST`,
  * `KRO_GUARD_PORT`, `KRO_GUARD_TLS_CERT`, `KRO_GUARD_TLS_KEY`, `KRO_GUARD_FAILURE_POLICY`,
  * `KRO_GUARD_REVIEW_TIMEOUT_MS`, `KRO_GUARD_BODY_LIMIT_BYTES`, `KRO_GUARD_LOG_LEVEL`,
- * `KRO_GUARD_WORKERS`, `KRO_GUARD_SCHEMAS`, `KRO_GUARD_KUBECONFIG`, `KRO_GUARD_CRDS`). A flag wins
+ * `KRO_GUARD_WORKERS`, `KRO_GUARD_SCHEMAS`, `KRO_GUARD_KUBECONFIG`, `KRO_GUARD_CRDS`,
+ * `KRO_GUARD_POLICIES`, `KRO_GUARD_REGISTRAR`). A flag wins
  * over its variable; an empty variable counts as unset; anything else falls back to
- * {@link SERVER_DEFAULTS}. `KRO_GUARD_CRDS` / `--crds` is a comma-separated list of paths.
+ * {@link SERVER_DEFAULTS}. `KRO_GUARD_CRDS` / `--crds` and `KRO_GUARD_POLICIES` / `--policies` are
+ * comma-separated lists of paths; `KRO_GUARD_REGISTRAR` is `on` or `off`.
  *
  * Ranges: port 0-65535; reviewTimeoutMs 1-29000 (the API server's webhook timeout is at most 30 s);
  * bodyLimitBytes 1024 to 1 GiB; workers 1-64; failurePolicy exactly `Fail` or `Ignore` (as in
@@ -224,13 +251,11 @@ export function loadServerConfig(flags: ServerFlags, env: Env): ServerConfig {
   }
   config.schemaSource = schemaSource;
   if (kubeconfig !== undefined) config.kubeconfigPath = kubeconfig;
-  const crds = text('crds', flags, env);
-  if (crds !== undefined) {
-    const paths = crds
-      .split(',')
-      .map((p) => p.trim())
-      .filter((p) => p !== '');
-    if (paths.length > 0) config.crdPaths = paths;
-  }
+  const crds = pathList(text('crds', flags, env));
+  if (crds.length > 0) config.crdPaths = crds;
+  const policies = pathList(text('policies', flags, env));
+  if (policies.length > 0) config.policyPaths = policies;
+  const registrar = oneOf('registrar', flags, env, ['on', 'off'] as const);
+  config.registrar = registrar === undefined ? schemaSource === 'cluster' : registrar === 'on';
   return config;
 }

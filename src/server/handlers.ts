@@ -2,9 +2,8 @@
  * The review handlers the server calls for `/validate` and `/mutate`, and the production ones:
  * RGD checks in the worker pool, everything cheap inline.
  */
-import { reviewMutate } from '../admission/mutate.ts';
 import { allowReview } from '../admission/respond.ts';
-import { requiresRgdCheck } from '../admission/rgd-request.ts';
+import { needsDecision } from '../admission/targets.ts';
 import type { AdmissionReview, AdmissionReviewRequest } from '../admission/types.ts';
 import type { ReviewPool } from './review-pool.ts';
 
@@ -29,14 +28,15 @@ export interface ReviewHandlers {
 }
 
 /**
- * The production handlers. `validate` sends reviews that need `checkRgd` (RGD CREATE/UPDATE that
- * change `spec`) to `pool`, and allows the others inline, as `reviewValidate` would. `mutate` is
- * inline: it only diffs the two defaulted fields. Neither loads the graph engine in this thread.
+ * The production handlers: reviews that need the engine (`needsDecision`: CREATE and UPDATE of main
+ * resources, except RGD updates that leave `spec` unchanged) go to `pool`, where `decideValidate` /
+ * `decideMutate` run; the others are allowed inline. The graph engine is never loaded in this thread.
  */
 export function poolHandlers(pool: ReviewPool): ReviewHandlers {
   return {
     validate: (review, { body, signal }) =>
-      requiresRgdCheck(review.request) ? pool.run('validate', body, signal) : allowReview(review.request.uid),
-    mutate: (review) => reviewMutate(review),
+      needsDecision(review.request) ? pool.run('validate', body, signal) : allowReview(review.request.uid),
+    mutate: (review, { body, signal }) =>
+      needsDecision(review.request) ? pool.run('mutate', body, signal) : allowReview(review.request.uid),
   };
 }

@@ -19,6 +19,9 @@ import { poolHandlers, type ReviewHandlers } from './handlers.ts';
 import { webhookLogger } from './logger.ts';
 import { ReviewPool } from './review-pool.ts';
 import type { WorkerSchemaSettings } from './review-schemas.ts';
+import type { WorkerPolicySettings } from './review-context.ts';
+import { startRegistrar } from './registrar.ts';
+import { isChildKind } from '../admission/targets.ts';
 
 /** A listening server. */
 export interface RunningServer {
@@ -101,9 +104,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
   if (config.kubeconfigPath !== undefined) schemas.kubeconfigPath = config.kubeconfigPath;
   if (config.crdPaths !== undefined) schemas.crdPaths = config.crdPaths;
+  const policies: WorkerPolicySettings =
+    config.policyPaths === undefined ? {} : { policyPaths: config.policyPaths };
   const pool = testValidate
     ? undefined
-    : new ReviewPool({ size: config.workers, logger, workerData: { schemas } });
+    : new ReviewPool({ size: config.workers, logger, workerData: { schemas, policies } });
+  const registrar =
+    pool !== undefined && config.registrar === true && schemas.source === 'cluster'
+      ? await startRegistrar(config, logger)
+      : undefined;
   const handlers: ReviewHandlers = {
     ...(pool ? poolHandlers(pool) : { validate: testValidate!, mutate: (r) => reviewMutate(r) }),
     ...config.reviewHandlers,
@@ -148,7 +157,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const remainingMs = Math.max(1, config.reviewTimeoutMs - reply.elapsedTime);
     // /mutate only adds defaults the API server would add anyway, so it never denies, not even on
     // an internal failure: the failure policy governs /validate.
-    const failurePolicy = route === 'mutate' ? 'Ignore' : config.failurePolicy;
+    // The child backstop is registered with failurePolicy Ignore: an internal failure allows too.
+    const failurePolicy = route === 'mutate' || isChildKind(req.kind) ? 'Ignore' : config.failurePolicy;
     const decision = await decideWithin(
       req.uid,
       { timeoutMs: remainingMs, failurePolicy, deadlineMs: config.reviewTimeoutMs },
@@ -240,6 +250,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         closing = true;
         reloader.close();
         await app.close();
+        await registrar?.close();
         await pool?.close();
       })()),
   };

@@ -16,6 +16,7 @@ describe('loadServerConfig', () => {
       bodyLimitBytes: 32 * 1024 * 1024,
       logLevel: 'info',
       schemaSource: 'embedded',
+      registrar: false,
     });
     assert.equal(SERVER_DEFAULTS.reviewTimeoutMs < 5000, true, 'below the webhook timeoutSeconds of 5');
   });
@@ -36,6 +37,8 @@ describe('loadServerConfig', () => {
         KRO_GUARD_SCHEMAS: 'cluster',
         KRO_GUARD_KUBECONFIG: '/etc/kro-guard/kubeconfig',
         KRO_GUARD_CRDS: '/crds/ack, /crds/more.yaml,',
+        KRO_GUARD_POLICIES: 'manifests/policies/default.yaml,/etc/kro-guard/extra.yaml',
+        KRO_GUARD_REGISTRAR: 'off',
       },
     );
     assert.deepEqual(c, {
@@ -51,7 +54,19 @@ describe('loadServerConfig', () => {
       schemaSource: 'cluster',
       kubeconfigPath: '/etc/kro-guard/kubeconfig',
       crdPaths: ['/crds/ack', '/crds/more.yaml'],
+      policyPaths: ['manifests/policies/default.yaml', '/etc/kro-guard/extra.yaml'],
+      registrar: false,
     });
+  });
+
+  it('runs the registrar by default with cluster schemas only, and refuses other values', () => {
+    assert.equal(loadServerConfig({}, { KUBERNETES_SERVICE_HOST: '10.0.0.1' }).registrar, true);
+    assert.equal(
+      loadServerConfig({ registrar: 'off' }, { KUBERNETES_SERVICE_HOST: '10.0.0.1' }).registrar,
+      false,
+    );
+    assert.equal(loadServerConfig({ registrar: 'on' }, {}).registrar, true);
+    assert.throws(() => loadServerConfig({}, { KRO_GUARD_REGISTRAR: 'yes' }), /KRO_GUARD_REGISTRAR "yes"/);
   });
 
   it('picks the cluster schema source in a pod or with a kubeconfig, embedded otherwise', () => {

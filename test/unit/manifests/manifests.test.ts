@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { Environment } from '@marcbachmann/cel-js';
 import { parseAllDocuments } from 'yaml';
@@ -15,6 +15,15 @@ import { type ServerFlags, loadServerConfig } from '../../../src/server/index.ts
 
 const DIR = 'manifests';
 const LOCAL_DEV = join(DIR, 'local-dev', 'webhooks-url.yaml');
+/** The real ACK CRDs, one folder per service (read in place). */
+const ACK_CRDS = join('..', 'shared', 'crds', 'ack');
+/**
+ * Folders of manifests/ that the kustomization deliberately leaves out (manifests/README.md,
+ * kustomization.yaml's comments): local-dev/ is for the end-to-end tests; policies/ holds
+ * cluster-scoped CompliancePolicies that kustomize's `namespace:` would stamp, and that can only be
+ * applied once the CRDs are established.
+ */
+const OUTSIDE_KUSTOMIZATION = ['local-dev', 'policies'] as const;
 const PLACEHOLDERS = { KRO_GUARD_URL: 'https://127.0.0.1:8443', CA_BUNDLE: 'Y2EK' } as const;
 
 // ---------------------------------------------------------------------------------------------------
@@ -114,6 +123,13 @@ interface Binding extends K8sObject {
   roleRef: { apiGroup: string; kind: string; name: string };
   subjects: { kind: string; name: string; namespace?: string }[];
 }
+interface WebhookRule {
+  apiGroups: string[];
+  apiVersions: string[];
+  resources: string[];
+  operations: string[];
+  scope?: string;
+}
 interface Webhook {
   name: string;
   clientConfig: {
@@ -121,13 +137,7 @@ interface Webhook {
     url?: string;
     caBundle?: string;
   };
-  rules: {
-    apiGroups: string[];
-    apiVersions: string[];
-    resources: string[];
-    operations: string[];
-    scope?: string;
-  }[];
+  rules?: WebhookRule[];
   failurePolicy?: string;
   matchPolicy?: string;
   sideEffects: string;
@@ -140,6 +150,14 @@ interface Webhook {
 }
 interface WebhookConfiguration extends K8sObject {
   webhooks: Webhook[];
+}
+interface Crd extends K8sObject {
+  spec: {
+    group: string;
+    scope: 'Namespaced' | 'Cluster';
+    names: { kind: string; plural: string };
+    versions: { name: string; served: boolean }[];
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -188,6 +206,8 @@ const service = one<Service>(join(DIR, 'service.yaml'), 'Service');
 const pdb = one<Pdb>(join(DIR, 'pdb.yaml'), 'PodDisruptionBudget');
 const clusterRole = one<ClusterRole>(join(DIR, 'rbac.yaml'), 'ClusterRole');
 const binding = one<Binding>(join(DIR, 'rbac.yaml'), 'ClusterRoleBinding');
+const kroGuardCrds = yamlFiles(join(DIR, 'crds')).map((f) => one<Crd>(f, 'CustomResourceDefinition'));
+const ackCrds = yamlFiles(ACK_CRDS).map((f) => one<Crd>(f, 'CustomResourceDefinition'));
 const podSpec = deployment.spec.template.spec;
 const podLabels = deployment.spec.template.metadata.labels;
 const container = podSpec.containers[0]!;
@@ -226,6 +246,53 @@ function selects(selector: LabelSelector, labels: Labels): boolean {
     if (!ok) return false;
   }
   return true;
+}
+
+/** One request as webhook rules see it: `resource` is `<plural>` or `<plural>/<subresource>`. */
+interface RequestKind {
+  group: string;
+  version: string;
+  resource: string;
+  operation: string;
+  scope: 'Namespaced' | 'Cluster';
+}
+
+/**
+ * Whether a rule's resource pattern matches `resource`: `*` is every resource but no subresource; a
+ * pattern with a slash matches subresources only, `*` on either side of it standing for any name.
+ */
+function resourceMatches(pattern: string, resource: string): boolean {
+  if (pattern === '*/*') return true;
+  const [patternResource, patternSub] = pattern.split('/');
+  const [plural, sub] = resource.split('/');
+  const sameResource = patternResource === '*' || patternResource === plural;
+  if (patternSub === undefined) return sub === undefined && sameResource;
+  return sub !== undefined && sameResource && (patternSub === '*' || patternSub === sub);
+}
+
+/**
+ * Whether the API server sends `request` to `webhook` by its rules (admissionregistration.k8s.io/v1
+ * RuleWithOperations: `*` in groups, versions and operations; scope `*` or absent matches both). A
+ * webhook without rules matches nothing.
+ */
+function sends(webhook: Webhook, request: RequestKind): boolean {
+  const any = (values: string[], value: string) => values.includes('*') || values.includes(value);
+  return (webhook.rules ?? []).some(
+    (rule) =>
+      any(rule.apiGroups, request.group) &&
+      any(rule.apiVersions, request.version) &&
+      any(rule.operations, request.operation) &&
+      [undefined, '*', request.scope].includes(rule.scope) &&
+      rule.resources.some((r) => resourceMatches(r, request.resource)),
+  );
+}
+
+/** The `<group>/<resource>` pairs a webhook's rules name (every group with every resource of a rule). */
+function namedResources(webhook: Webhook): string[] {
+  const pairs = (webhook.rules ?? []).flatMap((r) =>
+    r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}`)),
+  );
+  return [...new Set(pairs)].sort();
 }
 
 /** A Service's plain label map, as a selector. */
@@ -281,8 +348,11 @@ function matches(webhook: Webhook, vars: Record<string, unknown>): boolean {
   });
 }
 
-/** Variables of a matchCondition for an RGD request (JSON values, as the API server sees them). */
-function rgdRequest(
+/**
+ * Variables of a matchCondition for a request on `object` (JSON values, as the API server sees
+ * them; `request.namespace` from the object's metadata).
+ */
+function requestVars(
   operation: 'CREATE' | 'UPDATE',
   username: string,
   object: unknown,
@@ -290,7 +360,11 @@ function rgdRequest(
 ) {
   return JSON.parse(
     JSON.stringify({
-      request: { operation, userInfo: { username, groups: ['system:authenticated'] }, namespace: '' },
+      request: {
+        operation,
+        userInfo: { username, groups: ['system:authenticated'] },
+        namespace: (object as { metadata?: Meta } | null)?.metadata?.namespace ?? '',
+      },
       object,
       oldObject,
     }),
@@ -305,8 +379,92 @@ const rgd = (spec: unknown, labels: Labels = {}) => ({
 });
 const SPEC = { schema: { apiVersion: 'v1alpha1', kind: 'WebApp', spec: { name: 'string' } }, resources: [] };
 
+/** A Deployment as kro creates it from a template: a child object of an instance. */
+const child = (
+  metadata: Partial<Meta> & { deletionTimestamp?: string; finalizers?: string[] } = {},
+  replicas = 1,
+) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'team-a', finalizers: ['kro.run/finalizer'], ...metadata },
+  spec: { replicas },
+});
+
+/**
+ * The webhooks of manifests/README.md by configuration, in order: the RGD webhook first (the
+ * emergency procedure patches index 0 and names index 1 and 3 as the instance and policy webhooks).
+ */
+const WEBHOOK_NAMES = {
+  validating: [
+    'validate.rgd.kro-guard.io',
+    'validate.instances.kro-guard.io',
+    'validate.children.kro-guard.io',
+    'validate.policies.kro-guard.io',
+  ],
+  mutating: ['mutate.rgd.kro-guard.io', 'mutate.instances.kro-guard.io'],
+} as const;
+const RGD_WEBHOOKS = ['validate.rgd.kro-guard.io', 'mutate.rgd.kro-guard.io'];
+const INSTANCE_WEBHOOKS = ['validate.instances.kro-guard.io', 'mutate.instances.kro-guard.io'];
+const CHILDREN_WEBHOOK = 'validate.children.kro-guard.io';
+const POLICIES_WEBHOOK = 'validate.policies.kro-guard.io';
+/** manifests/README.md: "The RGD, instance and policy webhooks skip UPDATEs that leave `spec` unchanged". */
+const SPEC_FILTERED_WEBHOOKS = [...RGD_WEBHOOKS, ...INSTANCE_WEBHOOKS, POLICIES_WEBHOOK];
+
+/** manifests/README.md, "Failure policies". */
+const FAILURE_POLICIES: Record<string, string> = {
+  'validate.rgd.kro-guard.io': 'Fail',
+  'validate.instances.kro-guard.io': 'Fail',
+  'validate.children.kro-guard.io': 'Ignore',
+  'validate.policies.kro-guard.io': 'Fail',
+  'mutate.rgd.kro-guard.io': 'Ignore',
+  'mutate.instances.kro-guard.io': 'Ignore',
+};
+
+/** manifests/README.md: the ACK services the children webhook sees, `<service>.services.k8s.aws`. */
+const CHILD_ACK_GROUPS = [
+  's3',
+  'iam',
+  'rds',
+  'dynamodb',
+  'sqs',
+  'sns',
+  'ec2',
+  'elasticache',
+  'eks',
+  'kms',
+  'secretsmanager',
+  'ecr',
+].map((service) => `${service}.services.k8s.aws`);
+
+/**
+ * manifests/README.md: the core kinds the children webhook sees (Pods, ServiceAccounts, Services,
+ * Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, Ingresses), as the group,
+ * version and resource Kubernetes serves them under.
+ */
+const CHILD_CORE_KINDS = [
+  { group: '', version: 'v1', resources: ['pods', 'serviceaccounts', 'services'] },
+  { group: 'apps', version: 'v1', resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'] },
+  { group: 'batch', version: 'v1', resources: ['jobs', 'cronjobs'] },
+  { group: 'networking.k8s.io', version: 'v1', resources: ['ingresses'] },
+] as const;
+
+/**
+ * Requests the children webhook must not see: high-volume kinds kro-guard does not check
+ * (webhooks.yaml's reason), and the RGDs and policies other webhooks see.
+ */
+const NOT_CHILDREN: Omit<RequestKind, 'operation'>[] = [
+  { group: '', version: 'v1', resource: 'configmaps', scope: 'Namespaced' },
+  { group: '', version: 'v1', resource: 'secrets', scope: 'Namespaced' },
+  { group: '', version: 'v1', resource: 'events', scope: 'Namespaced' },
+  { group: '', version: 'v1', resource: 'endpoints', scope: 'Namespaced' },
+  { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', scope: 'Namespaced' },
+  { group: 'kro.run', version: 'v1alpha1', resource: 'resourcegraphdefinitions', scope: 'Cluster' },
+  { group: 'kro-guard.io', version: 'v1alpha1', resource: 'compliancepolicies', scope: 'Cluster' },
+];
+
 const CLUSTER_SCOPED = new Set([
   'Namespace',
+  'CustomResourceDefinition',
   'ClusterRole',
   'ClusterRoleBinding',
   'ValidatingWebhookConfiguration',
@@ -341,12 +499,55 @@ describe('manifest files', () => {
     });
   }
 
-  it('the kustomization lists every production file, each once, and not local-dev', () => {
-    const topLevel = readdirSync(DIR)
-      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-      .sort();
-    assert.deepEqual([...kustomization.resources].sort(), topLevel);
-    assert.ok(kustomization.resources.every((r) => !r.includes('local-dev')));
+  it('the kustomization lists every production file (crds/ included), each once, and not local-dev/ or policies/', () => {
+    const outside = (f: string) => OUTSIDE_KUSTOMIZATION.some((dir) => f.startsWith(`${dir}/`));
+    const relativeFiles = files.map((f) => relative(DIR, f).split(sep).join('/'));
+    const production = relativeFiles.filter((f) => f !== 'kustomization.yaml' && !outside(f));
+    assert.ok(
+      production.some((f) => f.startsWith('crds/')),
+      'the CRDs are in a subfolder',
+    );
+    assert.deepEqual([...kustomization.resources].sort(), production);
+    for (const dir of OUTSIDE_KUSTOMIZATION) {
+      assert.ok(
+        relativeFiles.some((f) => f.startsWith(`${dir}/`)),
+        `${dir}/ has files (that the kustomization leaves out)`,
+      );
+    }
+    assert.ok(kustomization.resources.every((r) => !outside(r)));
+  });
+
+  it('the kustomization says how to apply policies/ after the CRDs are established', () => {
+    const text = readFileSync(join(DIR, 'kustomization.yaml'), 'utf8');
+    const comments = text
+      .split('\n')
+      .filter((line) => line.trimStart().startsWith('#'))
+      .join('\n');
+    const crd = kroGuardCrds.find((c) => c.spec.names.kind === 'CompliancePolicy');
+    assert.ok(crd, 'crds/ defines CompliancePolicy');
+    assert.ok(
+      comments.includes(`kubectl wait --for=condition=Established crd/${crd.metadata.name}`),
+      crd.metadata.name,
+    );
+    assert.ok(comments.includes('policies/default.yaml'));
+  });
+
+  it('policies/ holds cluster-scoped objects of the kinds the CRDs define, without a namespace', () => {
+    const policyFiles = files.filter((f) => f.startsWith(join(DIR, 'policies') + sep));
+    assert.ok(policyFiles.includes(join(DIR, 'policies', 'default.yaml')));
+    for (const file of policyFiles) {
+      for (const o of load(file)) {
+        const where = `${file}: ${o.kind} ${o.metadata.name}`;
+        const crd = kroGuardCrds.find(
+          (c) =>
+            c.spec.names.kind === o.kind &&
+            c.spec.versions.some((v) => v.served && o.apiVersion === `${c.spec.group}/${v.name}`),
+        );
+        assert.ok(crd, `${where}: a served kind of crds/`);
+        assert.equal(crd.spec.scope, 'Cluster', where);
+        assert.equal(o.metadata.namespace, undefined, where);
+      }
+    }
   });
 
   it('namespaced objects live in the kustomization namespace; cluster-scoped ones have none', () => {
@@ -504,7 +705,7 @@ describe('RBAC', () => {
     }
   });
 
-  it('reads RGDs, CRDs and OpenAPI', () => {
+  it('reads RGDs, CRDs, OpenAPI and the kinds of crds/ (CompliancePolicies, ComplianceExceptions)', () => {
     const can = (group: string, resource: string) =>
       clusterRole.rules.find((r) => r.apiGroups?.includes(group) && r.resources?.includes(resource))?.verbs;
     assert.deepEqual(can('kro.run', 'resourcegraphdefinitions')?.sort(), ['get', 'list', 'watch']);
@@ -516,6 +717,17 @@ describe('RBAC', () => {
     const openapi = clusterRole.rules.find((r) => r.nonResourceURLs !== undefined);
     assert.deepEqual(openapi?.nonResourceURLs?.sort(), ['/openapi', '/openapi/*']);
     assert.deepEqual(openapi.verbs, ['get']);
+    assert.deepEqual(kroGuardCrds.map((c) => c.spec.names.kind).sort(), [
+      'ComplianceException',
+      'CompliancePolicy',
+    ]);
+    for (const crd of kroGuardCrds) {
+      assert.deepEqual(
+        can(crd.spec.group, crd.spec.names.plural)?.sort(),
+        ['get', 'list', 'watch'],
+        crd.metadata.name,
+      );
+    }
   });
 
   it('writes only the webhook configurations of webhooks.yaml, by name', () => {
@@ -535,7 +747,7 @@ describe('RBAC', () => {
     for (const v of ['create', 'delete', 'deletecollection', 'escalate', 'bind', 'impersonate']) {
       assert.ok(!verbs.includes(v), v);
     }
-    assert.equal(clusterRole.rules.length, 4);
+    assert.equal(clusterRole.rules.length, 5);
   });
 
   it('binds the ClusterRole to the ServiceAccount of the Deployment', () => {
@@ -560,21 +772,48 @@ for (const [label, configs] of [
 ] as const) {
   describe(`webhook configurations (${label})`, () => {
     const webhooks = configs.all.flatMap((c) => c.webhooks);
+    const webhook = (name: string): Webhook => {
+      const found = webhooks.find((w) => w.name === name);
+      assert.ok(found, `webhook ${name}`);
+      return found;
+    };
+    /** An object the webhook is there for: a child for the children webhook, else an RGD. */
+    const objectFor = (w: Webhook) => (w.name === CHILDREN_WEBHOOK ? child() : rgd(SPEC));
 
-    it('are named kro-guard, with one webhook each and unique webhook names', () => {
-      for (const c of configs.all) {
-        assert.equal(c.metadata.name, 'kro-guard');
-        assert.equal(c.webhooks.length, 1);
+    it('are named kro-guard and hold the documented webhooks, the RGD webhook first, with unique names', () => {
+      for (const c of configs.all) assert.equal(c.metadata.name, 'kro-guard');
+      for (const kind of ['validating', 'mutating'] as const) {
+        assert.deepEqual(
+          configs[kind].webhooks.map((w) => w.name),
+          WEBHOOK_NAMES[kind],
+        );
       }
       assert.equal(new Set(webhooks.map((w) => w.name)).size, webhooks.length);
       for (const w of webhooks) assert.match(w.name, /^[a-z0-9-]+(\.[a-z0-9-]+){2,}$/, 'fully qualified');
     });
 
-    it('send only RGD CREATE and UPDATE, in any served version, as AdmissionReview v1', () => {
+    it('speak AdmissionReview v1 and see requests through any equivalent served version', () => {
       for (const w of webhooks) {
         assert.deepEqual(w.admissionReviewVersions, ['v1'], w.name);
         assert.equal(w.matchPolicy, 'Equivalent', w.name);
-        assert.deepEqual(w.rules, [
+      }
+    });
+
+    it('send only CREATE and UPDATE, never a subresource (deletes and status updates never reach kro-guard)', () => {
+      for (const w of webhooks) {
+        for (const rule of w.rules ?? []) {
+          assert.deepEqual(rule.operations, ['CREATE', 'UPDATE'], w.name);
+          assert.ok(
+            rule.resources.every((r) => !r.includes('/')),
+            `${w.name}: ${rule.resources.join(', ')}`,
+          );
+        }
+      }
+    });
+
+    it('the RGD webhooks send RGD CREATE and UPDATE', () => {
+      for (const name of RGD_WEBHOOKS) {
+        assert.deepEqual(webhook(name).rules, [
           {
             apiGroups: ['kro.run'],
             apiVersions: ['v1alpha1'],
@@ -583,6 +822,73 @@ for (const [label, configs] of [
             scope: 'Cluster',
           },
         ]);
+      }
+    });
+
+    it("the instance webhooks have no rules: kro-guard's registrar owns the field", () => {
+      for (const name of INSTANCE_WEBHOOKS) {
+        assert.equal(Object.hasOwn(webhook(name), 'rules'), false, name);
+      }
+    });
+
+    it('the children webhook sends the ACK services and core kinds of the README, and nothing else', () => {
+      const w = webhook(CHILDREN_WEBHOOK);
+      assert.deepEqual(
+        namedResources(w),
+        [
+          ...CHILD_ACK_GROUPS.map((g) => `${g}/*`),
+          ...CHILD_CORE_KINDS.flatMap(({ group, resources }) => resources.map((r) => `${group}/${r}`)),
+        ].sort(),
+      );
+      // Every kind of the real ACK controllers, in every served version and its scope.
+      assert.deepEqual(
+        [...new Set(ackCrds.map((c) => c.spec.group))].sort(),
+        [...CHILD_ACK_GROUPS].sort(),
+        'the ACK CRDs of ../shared cover the same services',
+      );
+      for (const crd of ackCrds) {
+        for (const { name: version } of crd.spec.versions.filter((v) => v.served)) {
+          const request = (operation: string, resource = crd.spec.names.plural) =>
+            sends(w, { group: crd.spec.group, version, resource, operation, scope: crd.spec.scope });
+          const where = `${crd.metadata.name} ${version}`;
+          assert.equal(request('CREATE'), true, where);
+          assert.equal(request('UPDATE'), true, where);
+          assert.equal(request('DELETE'), false, where);
+          assert.equal(request('UPDATE', `${crd.spec.names.plural}/status`), false, `${where} status`);
+        }
+      }
+      for (const { group, version, resources } of CHILD_CORE_KINDS) {
+        for (const resource of resources) {
+          const request = (operation: string, r: string = resource) =>
+            sends(w, { group, version, resource: r, operation, scope: 'Namespaced' });
+          assert.equal(request('CREATE'), true, `${group}/${resource}`);
+          assert.equal(request('UPDATE'), true, `${group}/${resource}`);
+          assert.equal(request('DELETE'), false, `${group}/${resource}`);
+          assert.equal(request('UPDATE', `${resource}/status`), false, `${group}/${resource}/status`);
+        }
+      }
+      for (const kind of NOT_CHILDREN) {
+        assert.equal(sends(w, { ...kind, operation: 'CREATE' }), false, `${kind.group}/${kind.resource}`);
+      }
+    });
+
+    it("the policies webhook sends CREATE and UPDATE of crds/' kinds, in their scope, and nothing else", () => {
+      const w = webhook(POLICIES_WEBHOOK);
+      assert.deepEqual(
+        namedResources(w),
+        kroGuardCrds.map((c) => `${c.spec.group}/${c.spec.names.plural}`).sort(),
+      );
+      for (const crd of kroGuardCrds) {
+        const other = crd.spec.scope === 'Cluster' ? 'Namespaced' : 'Cluster';
+        for (const { name: version } of crd.spec.versions.filter((v) => v.served)) {
+          const request = (operation: string, scope = crd.spec.scope) =>
+            sends(w, { group: crd.spec.group, version, resource: crd.spec.names.plural, operation, scope });
+          const where = `${crd.metadata.name} ${version}`;
+          assert.equal(request('CREATE'), true, where);
+          assert.equal(request('UPDATE'), true, where);
+          assert.equal(request('DELETE'), false, where);
+          assert.equal(request('CREATE', other), false, `${where} in scope ${other}`);
+        }
       }
     });
 
@@ -595,16 +901,16 @@ for (const [label, configs] of [
       }
     });
 
-    it('fail closed for validation, open for mutation; mutation is reinvoked', () => {
-      for (const w of configs.validating.webhooks) assert.equal(w.failurePolicy, 'Fail');
-      for (const w of configs.mutating.webhooks) {
-        assert.equal(w.failurePolicy, 'Ignore');
-        assert.equal(w.reinvocationPolicy, 'IfNeeded');
-      }
+    it('fail closed for RGDs, instances and policies, open for children and mutation; mutation is reinvoked', () => {
+      assert.deepEqual(Object.fromEntries(webhooks.map((w) => [w.name, w.failurePolicy])), FAILURE_POLICIES);
+      for (const w of configs.mutating.webhooks) assert.equal(w.reinvocationPolicy, 'IfNeeded', w.name);
+      for (const w of configs.validating.webhooks) assert.equal(w.reinvocationPolicy, undefined, w.name);
     });
 
-    it('never select kube-system or kro-guard namespace, but do select other namespaces', () => {
+    it('never select kube-system or kro-guard namespace, but do select other namespaces (policies: all)', () => {
       for (const w of webhooks) {
+        assert.ok(selects(w.objectSelector ?? {}, { team: 'a' }), `${w.name}: no object opt-out`);
+        if (w.name === POLICIES_WEBHOOK) continue;
         const sel = w.namespaceSelector;
         assert.ok(sel, w.name);
         for (const ns of ['kube-system', namespace.metadata.name]) {
@@ -615,7 +921,14 @@ for (const [label, configs] of [
           `${w.name}: kro-guard namespace by its labels`,
         );
         assert.ok(selects(sel, { 'kubernetes.io/metadata.name': 'default' }), `${w.name}: default`);
-        assert.ok(selects(w.objectSelector ?? {}, { team: 'a' }), `${w.name}: no object opt-out`);
+      }
+      // ComplianceExceptions are checked in whatever namespace they are written, kro-guard's included.
+      const policies = webhook(POLICIES_WEBHOOK).namespaceSelector ?? {};
+      for (const ns of ['kube-system', namespace.metadata.name]) {
+        assert.ok(
+          selects(policies, { ...namespace.metadata.labels, 'kubernetes.io/metadata.name': ns }),
+          `${POLICIES_WEBHOOK}: ${ns}`,
+        );
       }
     });
 
@@ -635,9 +948,9 @@ for (const [label, configs] of [
       }
     });
 
-    it("call kro-guard for users' RGD writes but not for kro-guard or kube-system ServiceAccounts", () => {
+    it("call kro-guard for users' writes but not for kro-guard or kube-system ServiceAccounts", () => {
       for (const w of webhooks) {
-        const create = (user: string) => matches(w, rgdRequest('CREATE', user, rgd(SPEC)));
+        const create = (user: string) => matches(w, requestVars('CREATE', user, objectFor(w)));
         assert.equal(create('alice'), true, w.name);
         assert.equal(create('system:serviceaccount:flux-system:kustomize-controller'), true, w.name);
         assert.equal(create(SA_USERNAME), false, `${w.name}: ${SA_USERNAME}`);
@@ -645,14 +958,32 @@ for (const [label, configs] of [
       }
     });
 
-    it('skip UPDATEs that leave spec unchanged (so kro can remove its finalizer)', () => {
+    it('RGD, instance and policy webhooks skip UPDATEs that leave spec unchanged (so kro can remove its finalizer)', () => {
       const changed = { ...SPEC, resources: [{ id: 'cm' }] };
-      for (const w of webhooks) {
-        const update = (old: unknown, next: unknown) => matches(w, rgdRequest('UPDATE', 'alice', next, old));
+      for (const name of SPEC_FILTERED_WEBHOOKS) {
+        const w = webhook(name);
+        const update = (old: unknown, next: unknown) => matches(w, requestVars('UPDATE', 'alice', next, old));
         assert.equal(update(rgd(SPEC), rgd(SPEC, { team: 'a' })), false, `${w.name}: label only`);
         assert.equal(update(rgd(SPEC), rgd(changed)), true, `${w.name}: spec changed`);
         assert.equal(update(rgd(undefined), rgd(SPEC)), true, `${w.name}: spec added`);
       }
+    });
+
+    it('the children webhook sees metadata-only UPDATEs, except of objects being deleted', () => {
+      const w = webhook(CHILDREN_WEBHOOK);
+      const update = (old: unknown, next: unknown) => matches(w, requestVars('UPDATE', 'alice', next, old));
+      const roleArn = { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/admin' };
+      assert.equal(matches(w, requestVars('CREATE', 'alice', child())), true, 'create');
+      assert.equal(update(child(), child({ annotations: roleArn })), true, 'annotation only');
+      assert.equal(update(child(), child({ labels: { team: 'a' } })), true, 'label only');
+      assert.equal(update(child(), child({}, 3)), true, 'spec changed');
+      const deleting = { deletionTimestamp: '2026-01-01T00:00:00Z' };
+      assert.equal(
+        update(child(deleting), child({ ...deleting, finalizers: [] })),
+        false,
+        'last finalizer removed',
+      );
+      assert.equal(update(child(deleting), child(deleting, 3)), false, 'spec changed while deleting');
     });
   });
 }
