@@ -23,6 +23,7 @@ export async function runServe(opts: Record<string, string | undefined>): Promis
     kubeconfig: opts.kubeconfig,
     crds: opts.crds,
     policies: opts.policies,
+    rgds: opts.rgds,
     registrar: opts.registrar,
   };
   const hasCert = (flags.tlsCert ?? env[SERVER_ENV.tlsCert]) !== undefined;

@@ -48,6 +48,11 @@ export interface ServerConfig {
    */
   policyPaths?: string[];
   /**
+   * Files of ResourceGraphDefinitions whose instances kro-guard checks, for `embedded` schemas (with
+   * `cluster` the RGDs are read from the cluster): local development and benchmarks.
+   */
+  rgdPaths?: string[];
+  /**
    * Keep the instance webhooks' rules current with the kinds RGDs generate (the registrar,
    * `src/cluster/webhook-registrar.ts`). Default: on with `cluster` schemas, off otherwise.
    */
@@ -100,6 +105,8 @@ export interface ServerFlags {
   crds?: string;
   /** Comma-separated policy file paths. */
   policies?: string;
+  /** Comma-separated RGD file paths. */
+  rgds?: string;
   /** `on` or `off`. */
   registrar?: string;
 }
@@ -119,6 +126,7 @@ export const SERVER_ENV = {
   kubeconfig: 'KRO_GUARD_KUBECONFIG',
   crds: 'KRO_GUARD_CRDS',
   policies: 'KRO_GUARD_POLICIES',
+  rgds: 'KRO_GUARD_RGDS',
   registrar: 'KRO_GUARD_REGISTRAR',
 } as const satisfies Record<keyof ServerFlags, string>;
 
@@ -136,6 +144,7 @@ const FLAG_NAMES: Record<keyof ServerFlags, string> = {
   kubeconfig: '--kubeconfig',
   crds: '--crds',
   policies: '--policies',
+  rgds: '--rgds',
   registrar: '--registrar',
 };
 
@@ -213,10 +222,10 @@ function pathList(value: string | undefined): string[] {
  * `KRO_GUARD_PORT`, `KRO_GUARD_TLS_CERT`, `KRO_GUARD_TLS_KEY`, `KRO_GUARD_FAILURE_POLICY`,
  * `KRO_GUARD_REVIEW_TIMEOUT_MS`, `KRO_GUARD_BODY_LIMIT_BYTES`, `KRO_GUARD_LOG_LEVEL`,
  * `KRO_GUARD_WORKERS`, `KRO_GUARD_SCHEMAS`, `KRO_GUARD_KUBECONFIG`, `KRO_GUARD_CRDS`,
- * `KRO_GUARD_POLICIES`, `KRO_GUARD_REGISTRAR`). A flag wins
+ * `KRO_GUARD_POLICIES`, `KRO_GUARD_RGDS`, `KRO_GUARD_REGISTRAR`). A flag wins
  * over its variable; an empty variable counts as unset; anything else falls back to
- * {@link SERVER_DEFAULTS}. `KRO_GUARD_CRDS` / `--crds` and `KRO_GUARD_POLICIES` / `--policies` are
- * comma-separated lists of paths; `KRO_GUARD_REGISTRAR` is `on` or `off`.
+ * {@link SERVER_DEFAULTS}. `KRO_GUARD_CRDS` / `--crds`, `KRO_GUARD_POLICIES` / `--policies` and
+ * `KRO_GUARD_RGDS` / `--rgds` are comma-separated lists of paths; `KRO_GUARD_REGISTRAR` is `on` or `off`.
  *
  * Ranges: port 0-65535; reviewTimeoutMs 1-29000 (the API server's webhook timeout is at most 30 s);
  * bodyLimitBytes 1024 to 1 GiB; workers 1-64; failurePolicy exactly `Fail` or `Ignore` (as in
@@ -255,6 +264,8 @@ export function loadServerConfig(flags: ServerFlags, env: Env): ServerConfig {
   if (crds.length > 0) config.crdPaths = crds;
   const policies = pathList(text('policies', flags, env));
   if (policies.length > 0) config.policyPaths = policies;
+  const rgds = pathList(text('rgds', flags, env));
+  if (rgds.length > 0) config.rgdPaths = rgds;
   const registrar = oneOf('registrar', flags, env, ['on', 'off'] as const);
   config.registrar = registrar === undefined ? schemaSource === 'cluster' : registrar === 'on';
   return config;

@@ -17,6 +17,7 @@ import type { DecisionContext } from '../admission/decide.ts';
 import { reviewTarget } from '../admission/targets.ts';
 import type { AdmissionReviewRequest, GroupVersionKind } from '../admission/types.ts';
 import { templateGvks } from '../graph/gvks.ts';
+import { isResourceGraphDefinition, rgdGeneratedKind } from '../graph/index.ts';
 import type { PolicySet } from '../policy/config/index.ts';
 import { buildPolicySet } from '../policy/policy-set.ts';
 import {
@@ -30,6 +31,8 @@ import {
 export interface WorkerPolicySettings {
   /** YAML files holding CompliancePolicy and ComplianceException documents (`KRO_GUARD_POLICIES`). */
   policyPaths?: string[];
+  /** YAML files holding ResourceGraphDefinitions whose instances are checked (`KRO_GUARD_RGDS`). */
+  rgdPaths?: string[];
 }
 
 /** A worker's decision context and its upkeep. */
@@ -45,7 +48,7 @@ export interface ReviewContext {
   close(): Promise<void>;
 }
 
-function readPolicyFiles(paths: readonly string[]): unknown[] {
+function readYamlFiles(paths: readonly string[]): unknown[] {
   const out: unknown[] = [];
   for (const path of paths) {
     for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
@@ -96,7 +99,15 @@ export async function createReviewContext(
       return cached.set;
     };
   } else {
-    const set = buildPolicySet(readPolicyFiles(settings?.policyPaths ?? []), {
+    const rgds = readYamlFiles(settings?.rgdPaths ?? []).filter((o) => isResourceGraphDefinition(o));
+    const kinds = new Map<string, unknown>();
+    for (const rgd of rgds) {
+      const k = rgdGeneratedKind(rgd);
+      const key = k === undefined ? undefined : `${k.gvk.group}/${k.gvk.version}/${k.gvk.kind}`;
+      if (key !== undefined && !kinds.has(key)) kinds.set(key, rgd);
+    }
+    rgdForKind = (gvk) => kinds.get(`${gvk.group}/${gvk.version}/${gvk.kind}`);
+    const set = buildPolicySet(readYamlFiles(settings?.policyPaths ?? []), {
       now: new Date(),
       defaultWhenEmpty: false,
     }).set;
