@@ -1,7 +1,7 @@
 /**
- * The kro-guard command line: `check` (offline static check of RGDs), `render` (the children an
- * instance would get), `serve` (the admission webhook over HTTPS) and `certs` (a CA and serving
- * certificate for given names).
+ * The kro-guard command line: `check` (offline check of RGDs, instances, children and policies),
+ * `render` (the children an instance would get), `serve` (the admission webhook over HTTPS) and
+ * `certs` (a CA and serving certificate for given names).
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,9 @@ interface CheckCommandFlags {
   context?: string;
   embedded: boolean;
   printCrd: boolean;
+  policy: string[];
+  rgd: string[];
+  defaultPolicy: boolean;
 }
 
 /** The flags of `render` as commander parses them. */
@@ -40,11 +43,27 @@ export function buildProgram(exit: (code: number) => void): Command {
   program
     .command('check')
     .description(
-      'statically check ResourceGraphDefinitions as kro would; exit 0 all accepted, 1 any rejected, 2 usage/I/O error',
+      'check ResourceGraphDefinitions as kro would, and RGDs, instances and ACK/workload objects against compliance policies, offline; exit 0 all accepted, 1 any rejected, 2 usage/I/O error',
     )
-    .argument('<inputs...>', 'YAML/JSON files, directories (searched recursively) or - for standard input')
+    .argument(
+      '<inputs...>',
+      'YAML/JSON files, directories (searched recursively) or - for standard input: RGDs, instances of their kinds, ACK and workload objects, CompliancePolicies and ComplianceExceptions',
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('-v, --verbose', 'also list documents that are not ResourceGraphDefinitions', false)
+    .option('-v, --verbose', 'also list skipped documents and every rule finding (passes included)', false)
+    .option(
+      '--rgd <file>',
+      'files or directories with the RGDs of instances among the inputs, used but not reported (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option(
+      '--policy <file>',
+      'CompliancePolicy/ComplianceException files or directories, used with those among the inputs (repeatable); without any CompliancePolicy the built-in default policy (manifests/policies/default.yaml) applies',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--no-default-policy', 'run only the given CompliancePolicies (none given: no rules run)')
     .option(
       '--crds <path>',
       'CustomResourceDefinition files or directories giving the schemas of custom kinds (repeatable)',
@@ -128,6 +147,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option(
       '--policies <paths>',
       'comma-separated CompliancePolicy/ComplianceException files, for --schemas embedded (env KRO_GUARD_POLICIES)',
+    )
+    .option(
+      '--rgds <paths>',
+      'comma-separated RGD files whose instances are checked, for --schemas embedded (env KRO_GUARD_RGDS)',
     )
     .option(
       '--registrar <on|off>',
