@@ -14,9 +14,14 @@ export {
   type InstanceCrdInput,
 } from './synthesize.ts';
 export {
-  checkGeneratedCrd,
   dns1035LabelErrors,
+  dns1123LabelErrors,
   dns1123SubdomainErrors,
+  labelValueErrors,
+  qualifiedNameErrors,
+} from './names.ts';
+export {
+  checkGeneratedCrd,
   jsonPathError,
   usesOldSelf,
   validateValue,

@@ -18,7 +18,12 @@
  * Server-assigned fields (`uid`, `resourceVersion`, `creationTimestamp`, `generation`, `managedFields`)
  * are neither added nor checked.
  */
-import { dns1123SubdomainErrors } from '../crd/index.ts';
+import {
+  dns1123LabelErrors,
+  dns1123SubdomainErrors,
+  labelValueErrors,
+  qualifiedNameErrors,
+} from '../crd/names.ts';
 import { forbidden, invalid, required, tooLong, type FieldError } from './field-errors.ts';
 import { child, type FieldPath } from './field-path.ts';
 import { deepCopy, isObject, setOwn } from './schema-node.ts';
@@ -47,11 +52,6 @@ const OBJECT_META_FIELDS: Readonly<Record<string, MetaFieldKind>> = {
 
 const META = child(undefined, 'metadata', 'property');
 const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const QUALIFIED_NAME_HELP =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 
 function shapeOk(kind: MetaFieldKind, v: unknown): boolean {
   switch (kind) {
@@ -107,51 +107,6 @@ export function coerceObjectMeta(raw: unknown): { meta: Record<string, unknown>;
     setOwn(meta, k, deepCopy(v));
   }
   return { meta, errors };
-}
-
-/** apimachinery `IsQualifiedName` (kube-apiserver 1.35 texts). */
-export function qualifiedNameErrors(value: string): string[] {
-  const parts = value.split('/');
-  if (parts.length > 2) {
-    return [
-      `a valid label key ${QUALIFIED_NAME_HELP} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
-    ];
-  }
-  const errs: string[] = [];
-  let name = value;
-  if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix === '') errs.push('prefix part must be non-empty');
-    else for (const e of dns1123SubdomainErrors(prefix)) errs.push(`prefix part ${e}`);
-  }
-  if (name === '') errs.push('name part must be non-empty');
-  else if (name.length > 63) errs.push('name part must be no more than 63 characters');
-  if (name !== '' && !QUALIFIED_NAME.test(name)) errs.push(`name part ${QUALIFIED_NAME_HELP}`);
-  return errs;
-}
-
-/** apimachinery `IsValidLabelValue`. */
-export function labelValueErrors(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push('must be no more than 63 characters');
-  if (!LABEL_VALUE.test(value)) {
-    errs.push(
-      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
-    );
-  }
-  return errs;
-}
-
-function dns1123LabelErrors(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push('must be no more than 63 characters');
-  if (!DNS1123_LABEL.test(value)) {
-    errs.push(
-      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-    );
-  }
-  return errs;
 }
 
 /** `maskTrailingDash`: a generateName prefix may end in `-`. */
