@@ -97,18 +97,38 @@ export function truncateText(text: string, max: number = WARNING_MAX_LENGTH): st
   return chars.slice(0, Math.max(0, max - 1)).join('') + ELLIPSIS;
 }
 
+/** Shortest room a path keeps in a warning when the message needs the rest. */
+const MIN_WARNING_PATH = 24;
+
 /**
  * One warning line, `<path>: <message>` (just the message when the path is empty), at most
- * {@link WARNING_MAX_LENGTH} characters. When too long, the message is cut and the path kept whole;
- * only a path that alone leaves no room for a message is cut itself.
+ * {@link WARNING_MAX_LENGTH} characters. The message matters more than the path (it names the rule and
+ * what decides it): when the line is too long and the message fits beside a path of at least
+ * {@link MIN_WARNING_PATH} characters, only the path loses its middle
+ * (`spec.resources[0].templ…cessBlock.blockPublicACLs`); otherwise the path keeps up to 40 characters
+ * and the message is cut.
  */
 export function formatWarning(d: Diagnostic): string {
   const message = d.message.replace(/\s+/g, ' ').trim();
   if (d.path === '') return truncateText(message);
-  const prefix = `${d.path}: `;
-  const room = WARNING_MAX_LENGTH - Array.from(prefix).length;
-  if (room < 10) return truncateText(prefix + message);
-  return prefix + truncateText(message, room);
+  const messageLength = Array.from(message).length;
+  const pathLength = Array.from(d.path).length;
+  if (pathLength + 2 + messageLength <= WARNING_MAX_LENGTH) return `${d.path}: ${message}`;
+  // The message fits beside a shortened path: shorten the path just enough. Otherwise the message is
+  // cut anyway: keep a readable path (up to 40 characters).
+  const fitting = WARNING_MAX_LENGTH - 2 - messageLength;
+  const pathRoom = fitting >= MIN_WARNING_PATH ? fitting : Math.max(MIN_WARNING_PATH, 40);
+  const path = pathLength <= pathRoom ? d.path : middleCut(d.path, pathRoom);
+  const prefix = `${path}: `;
+  return prefix + truncateText(message, WARNING_MAX_LENGTH - Array.from(prefix).length);
+}
+
+/** `text` shortened to `max` code points by replacing its middle with `…` (40 % head, 60 % tail). */
+function middleCut(text: string, max: number): string {
+  const chars = Array.from(text);
+  const head = Math.floor((max - 1) * 0.4);
+  const tail = max - 1 - head;
+  return chars.slice(0, head).join('') + ELLIPSIS + chars.slice(chars.length - tail).join('');
 }
 
 /**

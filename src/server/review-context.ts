@@ -27,6 +27,9 @@ import {
   type WorkerSchemas,
 } from './review-schemas.ts';
 
+/** Longest a worker waits for the RGD and policy stores' first lists before it says ready, ms. */
+const STORE_SYNC_WAIT_MS = 10_000;
+
 /** Where policies come from, when not from the cluster. */
 export interface WorkerPolicySettings {
   /** YAML files holding CompliancePolicy and ComplianceException documents (`KRO_GUARD_POLICIES`). */
@@ -87,6 +90,12 @@ export async function createReviewContext(
       () => store.close(),
     );
     rgdForKind = (gvk) => rgds.byGeneratedKind(gvk)?.rgd;
+    // Decide nothing before the first lists: a worker without the cluster's policies and RGDs would
+    // fail open. Bounded, so that an unreachable cluster still lets the worker start (and report).
+    await Promise.race([
+      Promise.all([rgds.synced, store.synced]),
+      new Promise((resolve) => setTimeout(resolve, STORE_SYNC_WAIT_MS).unref()),
+    ]);
     let cached: { version: number; set: PolicySet } | undefined;
     policies = () => {
       if (cached?.version !== store.version) {

@@ -45,21 +45,25 @@ function assignmentText(assignment: Record<string, unknown>): string {
     .join(', ');
 }
 
-/** Why a finding is unknown, in words: the inputs or resources it waits for. */
+/**
+ * Why a finding is unknown, in words, shortest first (admission warnings are one short line):
+ * `S3-003 deferred to instance admission: fails when spec.allowPublic=true`, or `… depends on
+ * spec.encryption`, or `S3-001 not decidable before creation: depends on key.status.…`.
+ */
 export function unknownText(f: Finding, point: DecisionPoint): string {
-  const deps = (f.dependsOn ?? []).map(describeProvenance);
   const inputs = (f.dependsOn ?? []).filter((p) => p.kind === 'input');
   const prefix =
-    point === 'rgd' && inputs.length > 0
+    point === 'rgd' && (inputs.length > 0 || f.failsWhen !== undefined)
       ? 'deferred to instance admission'
       : point === 'rgd'
         ? 'not decidable from the RGD'
         : 'not decidable before creation';
-  const parts = [`${f.ruleId} ${prefix}`];
-  if (f.failsWhen !== undefined) parts.push(`fails when ${assignmentText(f.failsWhen)}`);
-  if (deps.length > 0) parts.push(`depends on ${deps.slice(0, 3).join(', ')}`);
-  else parts.push(f.reason);
-  return parts.join('; ');
+  if (f.failsWhen !== undefined) return `${f.ruleId} ${prefix}: fails when ${assignmentText(f.failsWhen)}`;
+  const deps = (f.dependsOn ?? []).map((p) =>
+    p.kind === 'input' ? p.path.replace(/^schema\./, '') : describeProvenance(p),
+  );
+  if (deps.length > 0) return `${f.ruleId} ${prefix}: depends on ${deps.slice(0, 3).join(', ')}`;
+  return `${f.ruleId} ${prefix}: ${f.reason}`;
 }
 
 /**

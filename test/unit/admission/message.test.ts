@@ -91,20 +91,30 @@ describe('warnings', () => {
     assert.equal(formatWarning(warning('w/x', '', 'no resources')), 'no resources');
   });
 
-  it('truncates the message, not the path, to stay under 120 characters', () => {
-    const path = 'spec.resources[12].template.spec.containers[0].image';
-    const w = formatWarning(warning('w/x', path, 'expression may be null here because '.repeat(10)));
-    assert.ok(Array.from(w).length <= WARNING_MAX_LENGTH);
+  it('shortens the path first, then the message, to stay under 120 characters', () => {
+    const path = 'spec.resources[12].template.spec.containers[0].securityContext.allowPrivilegeEscalation';
+    const message =
+      'PSS-allowPrivilegeEscalation deferred to instance admission: depends on spec.securityContext';
+    const w = formatWarning(warning('w/x', path, message));
     assert.ok(WARNING_MAX_LENGTH < 120);
-    assert.ok(w.startsWith(`${path}: expression may be null here`));
-    assert.ok(w.endsWith('…'));
     assert.equal(Array.from(w).length, WARNING_MAX_LENGTH);
+    assert.ok(w.endsWith(`: ${message}`), w);
+    assert.ok(w.startsWith('spec.reso'), w);
+    assert.match(w, /…/);
+    const long = formatWarning(warning('w/x', path, 'expression may be null here because '.repeat(10)));
+    assert.equal(Array.from(long).length, WARNING_MAX_LENGTH);
+    assert.ok(long.endsWith('…'));
+  });
+
+  it('keeps path and message whole when they fit', () => {
+    const path = 'spec.resources[0].template.spec.acl';
+    assert.equal(formatWarning(warning('w/x', path, 'S3-004 deferred')), `${path}: S3-004 deferred`);
   });
 
   it('cuts a path that is itself too long, still under 120 characters', () => {
     const w = formatWarning(warning('w/x', `spec.${'a'.repeat(200)}`, 'message'));
-    assert.equal(Array.from(w).length, WARNING_MAX_LENGTH);
-    assert.ok(w.endsWith('…'));
+    assert.ok(Array.from(w).length <= WARNING_MAX_LENGTH);
+    assert.ok(w.endsWith(': message'));
   });
 
   it('makes each warning one line and never splits a surrogate pair', () => {

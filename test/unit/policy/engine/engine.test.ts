@@ -165,7 +165,7 @@ describe('findingDiagnostics', () => {
     const d = findingDiagnostics(evaluateGraph(g, selector('Enforce'), { point: 'rgd' }), 'rgd');
     assert.equal(d.length, 1);
     assert.equal(d[0]!.code, 'policy/T-001/deferred');
-    assert.equal(d[0]!.message, 'T-001 deferred to instance admission; depends on instance field spec.acl');
+    assert.equal(d[0]!.message, 'T-001 deferred to instance admission: depends on spec.acl');
   });
 });
 
