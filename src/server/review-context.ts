@@ -93,7 +93,7 @@ export async function createReviewContext(
     // Decide nothing before the first lists: a worker without the cluster's policies and RGDs would
     // fail open. Bounded, so that an unreachable cluster still lets the worker start (and report).
     await Promise.race([
-      Promise.all([rgds.synced, store.synced]),
+      Promise.all([rgds.synced, store.synced]).catch(() => undefined),
       new Promise((resolve) => setTimeout(resolve, STORE_SYNC_WAIT_MS).unref()),
     ]);
     let cached: { version: number; set: PolicySet } | undefined;
