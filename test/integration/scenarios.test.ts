@@ -2,7 +2,7 @@
  * The compliance-catalogue §5 scenarios (test/scenarios) at kro-guard's three decision points,
  * through the same decision functions the webhook's workers run (`decideValidate`), offline: the
  * embedded Kubernetes schemas and the ACK CRDs, the built-in default policy plus each run's policies.
- * The same fixtures run on the real control plane in test/e2e/scenarios.test.ts.
+ * The same fixtures run on the real control plane in test/e2e/compliance.test.ts.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
