@@ -65,12 +65,13 @@ export function compileRgd(
 
 /**
  * Compiled RGDs by identity, least recently used evicted beyond `maxEntries` (default 256). The key is
- * `metadata.uid` + `metadata.resourceVersion` when both are set (stored RGDs); other RGDs (CLI
- * inputs) are compiled on each call.
+ * `metadata.uid` + `metadata.resourceVersion` when both are set (stored RGDs); other RGDs (files,
+ * CLI inputs) are cached by object identity for as long as the object lives.
  */
 export class CompiledRgdCache {
   readonly #max: number;
   readonly #entries = new Map<string, CompiledRgd>();
+  readonly #byObject = new WeakMap<object, CompiledRgd>();
 
   constructor(maxEntries = 256) {
     this.#max = maxEntries;
@@ -83,7 +84,16 @@ export class CompiledRgdCache {
       typeof md.uid === 'string' && typeof md.resourceVersion === 'string'
         ? `${md.uid}/${md.resourceVersion}`
         : undefined;
-    if (key === undefined) return compileRgd(rgd, schemas);
+    if (key === undefined) {
+      // Not stored (RGD files given to the webhook, CLI inputs): cached by object identity.
+      if (typeof rgd !== 'object' || rgd === null) return compileRgd(rgd, schemas);
+      let compiled = this.#byObject.get(rgd);
+      if (compiled === undefined) {
+        compiled = compileRgd(rgd, schemas);
+        this.#byObject.set(rgd, compiled);
+      }
+      return compiled;
+    }
     const hit = this.#entries.get(key);
     if (hit !== undefined) {
       this.#entries.delete(key);

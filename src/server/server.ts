@@ -104,8 +104,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
   if (config.kubeconfigPath !== undefined) schemas.kubeconfigPath = config.kubeconfigPath;
   if (config.crdPaths !== undefined) schemas.crdPaths = config.crdPaths;
-  const policies: WorkerPolicySettings =
-    config.policyPaths === undefined ? {} : { policyPaths: config.policyPaths };
+  const policies: WorkerPolicySettings = {
+    ...(config.policyPaths === undefined ? {} : { policyPaths: config.policyPaths }),
+    ...(config.rgdPaths === undefined ? {} : { rgdPaths: config.rgdPaths }),
+  };
   const pool = testValidate
     ? undefined
     : new ReviewPool({ size: config.workers, logger, workerData: { schemas, policies } });
