@@ -5,7 +5,7 @@
 import { defaultPoolSize } from '../src/server/index.ts';
 import { parseBenchArgs, USAGE, type BenchOptions } from './lib/args.ts';
 import { largestCorpusRgd } from './lib/corpus.ts';
-import { runLoadInWorker, type LoadResult, type LoadSpec } from './lib/load.ts';
+import { measure } from './lib/measure.ts';
 import { formatReport, machineFacts, ratios, type BenchReport } from './lib/report.ts';
 import { rgdCreateReview, reviewResponseProblem } from './lib/review.ts';
 import {
@@ -16,29 +16,6 @@ import {
   type BenchCertificates,
   type Target,
 } from './lib/servers.ts';
-
-/** Warm-up, then the measured run; throws when the warm-up already errored. */
-async function measure(
-  spec: LoadSpec,
-  opts: BenchOptions,
-  progress: (line: string) => void,
-): Promise<LoadResult> {
-  if (opts.warmupS > 0) {
-    progress(`${spec.target}: warming up for ${opts.warmupS} s`);
-    const warm = await runLoadInWorker({ ...spec, durationS: opts.warmupS });
-    if (warm.errorCount > 0) {
-      throw new Error(
-        `${spec.target}: ${warm.errorCount} errors during warm-up; first: ${warm.firstProblem}`,
-      );
-    }
-  }
-  progress(`${spec.target}: measuring for ${opts.durationS} s`);
-  const result = await runLoadInWorker(spec);
-  progress(
-    `${spec.target}: ${result.responses} responses, ${result.errorCount} errors, ${result.sampledBodies} bodies checked`,
-  );
-  return result;
-}
 
 async function run(opts: BenchOptions): Promise<boolean> {
   // Human mode prints everything on stdout; JSON mode keeps stdout for the JSON document.
@@ -90,7 +67,7 @@ async function run(opts: BenchOptions): Promise<boolean> {
         url: kroGuard.url,
         expect: { kind: 'admission-review', uid },
       },
-      opts,
+      opts.warmupS,
       progress,
     );
     const echoResult = await measure(
@@ -100,7 +77,7 @@ async function run(opts: BenchOptions): Promise<boolean> {
         url: echo.url,
         expect: { kind: 'exact', body: referenceText },
       },
-      opts,
+      opts.warmupS,
       progress,
     );
 

@@ -31,7 +31,12 @@ export const USAGE = `usage: npm run bench -- [--duration S] [--warmup S] [--con
   --json            print the results as JSON on stdout (progress still goes to stderr)
 `;
 
-function positiveInt(flag: string, raw: string | undefined, fallback: number, min: number): number {
+/**
+ * `raw` (a flag's text) as an integer >= `min`, or `fallback` when the flag was not given.
+ *
+ * @throws Error naming `flag` when `raw` is not a decimal integer >= `min`.
+ */
+export function positiveInt(flag: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
   const n = /^[0-9]+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
   if (!Number.isSafeInteger(n) || n < min) {

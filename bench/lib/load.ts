@@ -2,10 +2,10 @@
  * One autocannon run against one target, with sanity checks on the responses and exact latency
  * percentiles. {@link runLoadInWorker} runs it on its own thread (see there why).
  */
-import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { reviewResponseProblem } from './review.ts';
 import { percentile, round, Samples } from './stats.ts';
+import { runWorker, siblingModule } from './worker.ts';
 
 /** What a sampled 2xx response body must be: the answer to request `uid`, or exactly `body`. */
 export type Expectation = { kind: 'admission-review'; uid: string } | { kind: 'exact'; body: string };
@@ -152,25 +152,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 }
 
 /**
- * {@link runLoad} on a new worker thread (running `load-worker.ts`), resolved with its result.
- *
- * The load generator gets its own event loop so that it does not queue behind the servers' request
- * handling on the main thread (and vice versa): like the API server, it is a separate client, and the
- * OS can schedule it next to the server on the other core.
+ * {@link runLoad} on a new worker thread (running `load-worker.ts`), resolved with its result; see
+ * `runWorker` for why.
  */
 export function runLoadInWorker(spec: LoadSpec): Promise<LoadResult> {
-  const url = new URL(
-    import.meta.url.endsWith('.ts') ? './load-worker.ts' : './load-worker.js',
-    import.meta.url,
-  );
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(url, { workerData: spec });
-    let result: LoadResult | undefined;
-    worker.once('message', (message: LoadResult) => (result = message));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (result !== undefined) resolve(result);
-      else reject(new Error(`load generator thread exited with code ${code} without a result`));
-    });
-  });
+  return runWorker<LoadResult>(siblingModule('load-worker', import.meta.url), spec);
 }

@@ -62,7 +62,8 @@ export function ratios(kroGuard: LoadResult, echo: LoadResult): BenchReport['rat
   };
 }
 
-function table(header: string[], rows: string[][]): string {
+/** A plain-text table: first column left-aligned, the others right-aligned, a dashed rule under the header. */
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');

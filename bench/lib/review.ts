@@ -1,6 +1,6 @@
 /** Builds the AdmissionReview the API server would send kro-guard for `kubectl create -f rgd.yaml`. */
 import { randomUUID } from 'node:crypto';
-import type { AdmissionReviewRequest } from '../../src/admission/types.ts';
+import type { AdmissionReviewRequest, GroupVersionKind } from '../../src/admission/types.ts';
 
 /**
  * An `admission.k8s.io/v1` AdmissionReview CREATE request for the cluster-scoped RGD `object`,
@@ -24,6 +24,44 @@ export function rgdCreateReview(
       requestKind: kind,
       requestResource: resource,
       name,
+      operation: 'CREATE',
+      userInfo: {
+        username: 'kubernetes-admin',
+        groups: ['kubeadm:cluster-admins', 'system:authenticated'],
+      },
+      object,
+      oldObject: null,
+      dryRun: false,
+      options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions', fieldManager: 'kubectl-create' },
+    },
+  };
+}
+
+/**
+ * An `admission.k8s.io/v1` AdmissionReview CREATE request for the namespaced instance `object` of the
+ * kind `gvk` an RGD generates, as the API server sends it for `kubectl create -f instance.yaml`:
+ * `name` and `namespace` from `object.metadata`, resource `plural` (kro's generated CRD names it by
+ * the lower-cased plural of the kind), a fresh uid (or `uid`), an admin userInfo and `dryRun: false`.
+ */
+export function instanceCreateReview(
+  object: Record<string, unknown>,
+  gvk: GroupVersionKind,
+  plural: string,
+  uid = randomUUID(),
+): AdmissionReviewRequest {
+  const metadata = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+  const resource = { group: gvk.group, version: gvk.version, resource: plural };
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid,
+      kind: gvk,
+      resource,
+      requestKind: gvk,
+      requestResource: resource,
+      name: typeof metadata.name === 'string' ? metadata.name : '',
+      namespace: typeof metadata.namespace === 'string' ? metadata.namespace : 'default',
       operation: 'CREATE',
       userInfo: {
         username: 'kubernetes-admin',

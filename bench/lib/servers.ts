@@ -55,13 +55,37 @@ export async function makeBenchCertificates(): Promise<BenchCertificates> {
   };
 }
 
+/** What kro-guard's review workers know besides the embedded Kubernetes schemas (all optional). */
+export interface KroGuardInputs {
+  /** CRD files or directories (`--crds`): the schemas of the ACK kinds. */
+  crdPaths?: string[];
+  /** CompliancePolicy / ComplianceException files (`--policies`). */
+  policyPaths?: string[];
+  /** RGD files whose generated kinds are instances (`--rgds`). */
+  rgdPaths?: string[];
+}
+
 /**
  * Starts kro-guard's real webhook server in-process (reviews run in its worker-thread pool, sized by
- * its own default) on {@link BENCH_HOST}, a free port, log level `warn`.
+ * its own default) on {@link BENCH_HOST}, a free port, log level `warn`, embedded schemas plus
+ * `inputs`. The paths go through `loadServerConfig` as the `--crds`, `--policies` and `--rgds` flags
+ * would, so the benchmark configures the server exactly as `kro-guard serve` does.
  */
-export async function startKroGuard(certs: BenchCertificates): Promise<Target> {
+export async function startKroGuard(certs: BenchCertificates, inputs: KroGuardInputs = {}): Promise<Target> {
+  const list = (paths: string[] | undefined): string | undefined =>
+    paths === undefined || paths.length === 0 ? undefined : paths.join(',');
   const config = loadServerConfig(
-    { host: BENCH_HOST, port: 0, tlsCert: certs.certPath, tlsKey: certs.keyPath, logLevel: 'warn' },
+    {
+      host: BENCH_HOST,
+      port: 0,
+      tlsCert: certs.certPath,
+      tlsKey: certs.keyPath,
+      logLevel: 'warn',
+      schemas: 'embedded',
+      crds: list(inputs.crdPaths),
+      policies: list(inputs.policyPaths),
+      rgds: list(inputs.rgdPaths),
+    },
     {},
   );
   const server = await startServer(config);
