@@ -6,7 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import { compileRgd, CompiledRgdCache } from '../../src/admission/compiled-rgd.ts';
 import { selectorOf } from '../../src/admission/compliance.ts';
-import { decideValidate, decisionReview, type DecisionContext } from '../../src/admission/decide.ts';
+import { decideValidate, type DecisionContext } from '../../src/admission/decide.ts';
+import { decisionReview } from '../../src/admission/validate.ts';
 import { parseAdmissionReview } from '../../src/admission/parse.ts';
 import { isSpecUnchanged } from '../../src/admission/rgd-request.ts';
 import { reviewTarget } from '../../src/admission/targets.ts';
@@ -14,7 +15,6 @@ import type { AdmissionReviewRequest, GroupVersionKind } from '../../src/admissi
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.ts';
 import { templateGvks } from '../../src/graph/gvks.ts';
 import { renderInstance } from '../../src/graph/render/index.ts';
-import { instancePatch } from '../../src/instance/index.ts';
 import {
   evaluateGraph,
   findingDiagnostics,
@@ -33,7 +33,6 @@ export const ENGINE_STAGES = [
   ['parse', 'JSON.parse of the request body + parseAdmissionReview'],
   ['lookup', 'review target, RGD of the kind, templateGvks (prepare), compiled RGD from the cache'],
   ['admit', 'instance admission: prune, default, validate (compiled.instanceSchema.admit)'],
-  ['patch', 'instancePatch: the defaults as JSON Patch (computed on /validate too, then unused)'],
   ['render', 'renderInstance: the ten would-be children'],
   ['rules', 'evaluateGraph: every rule in force on every child'],
   ['respond', 'findingDiagnostics + decisionReview (sorting, messages, warnings)'],
@@ -169,19 +168,17 @@ export function profileEngine(input: EngineProfileInput): EngineProfile {
     const t2 = performance.now();
     const admit = compiled.instanceSchema.admit(req.object, { operation: 'CREATE' });
     const t3 = performance.now();
-    instancePatch(req.object, admit.object);
-    const t4 = performance.now();
     if (admit.diagnostics.some((d) => d.severity === 'error')) {
       throw new Error(`the instance is invalid: ${admit.diagnostics.map((d) => d.message).join('; ')}`);
     }
     const graph = renderInstance(compiled.graph, admit.object);
-    const t5 = performance.now();
+    const t4 = performance.now();
     const findings = evaluateGraph(graph, select, {
       point: 'instance',
       rgdName: compiled.name,
       instanceKind: compiled.instanceKind,
     });
-    const t6 = performance.now();
+    const t5 = performance.now();
     const response = decisionReview(review, [
       ...admit.diagnostics,
       ...findingDiagnostics(findings, 'instance'),
@@ -195,9 +192,8 @@ export function profileEngine(input: EngineProfileInput): EngineProfile {
     marks[2] = t3 - t2;
     marks[3] = t4 - t3;
     marks[4] = t5 - t4;
-    marks[5] = t6 - t5;
-    marks[6] = t7 - t6;
-    marks[7] = t8 - t7;
+    marks[5] = t7 - t5;
+    marks[6] = t8 - t7;
     findingsOfLast = findings;
     childrenOfLast = graph.resources.filter((r) => !r.external).length;
     return text;

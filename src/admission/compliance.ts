@@ -16,7 +16,6 @@ import {
   type RenderedGraph,
   type RenderedObject,
 } from '../graph/render/index.ts';
-import { instancePatch } from '../instance/index.ts';
 import type { PolicySet } from '../policy/config/index.ts';
 import {
   aggregateWorlds,
@@ -71,8 +70,6 @@ export interface InstanceOptions {
 export interface InstanceResult extends ComplianceResult {
   /** The instance as the API server would store it (defaults applied, unknown fields pruned). */
   admitted: Record<string, unknown>;
-  /** RFC 6902 operations adding the defaults to the request's object (empty when none are missing). */
-  patch: ReturnType<typeof instancePatch>;
   /** The would-be children; undefined when the instance is invalid. */
   graph?: RenderedGraph;
 }
@@ -99,15 +96,14 @@ export function instanceCompliance(
     ];
     const admitted =
       typeof instance === 'object' && instance !== null ? (instance as Record<string, unknown>) : {};
-    return { findings: [], diagnostics, admitted, patch: [] };
+    return { findings: [], diagnostics, admitted };
   }
   const admit = compiled.instanceSchema.admit(instance, {
     operation: options.operation,
     ...(options.oldObject === undefined ? {} : { oldObject: options.oldObject }),
   });
-  const patch = instancePatch(instance, admit.object);
   if (admit.diagnostics.some((d) => d.severity === 'error'))
-    return { findings: [], diagnostics: admit.diagnostics, admitted: admit.object, patch };
+    return { findings: [], diagnostics: admit.diagnostics, admitted: admit.object };
   const graph = renderInstance(compiled.graph, admit.object);
   const findings = evaluateGraph(graph, selectorOf(policies), {
     point: 'instance',
@@ -123,7 +119,6 @@ export function instanceCompliance(
       ...asWarnings(graph.diagnostics),
     ],
     admitted: admit.object,
-    patch,
     graph,
   };
 }
@@ -171,7 +166,7 @@ function labelsOf(obj: Record<string, unknown>): Record<string, string> {
  * The one-resource graph child admission checks: the object itself, identified by kro's labels
  * when kro created it (node id, instance, RGD, collection index), by its kind otherwise.
  */
-export function childGraph(object: Record<string, unknown>): RenderedGraph {
+function childGraph(object: Record<string, unknown>): RenderedGraph {
   const labels = labelsOf(object);
   const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
   const slash = apiVersion.indexOf('/');

@@ -4,7 +4,6 @@
  * (the schema source, the policy set and the RGDs in force, all read from memory).
  */
 import jsonPatch from 'fast-json-patch';
-import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { withRgdDefaults } from '../graph/defaults.ts';
 import type { PolicySet } from '../policy/config/index.ts';
 import { parseExceptionResource, parsePolicyResource } from '../policy/config/index.ts';
@@ -14,8 +13,9 @@ import { BUILTIN_RULE_IDS } from '../policy/rules/index.ts';
 import type { SchemaSource } from '../schemas/source.ts';
 import { compileRgd, type CompiledRgdCache } from './compiled-rgd.ts';
 import { childCompliance, childInstanceGvk, instanceCompliance, rgdCompliance } from './compliance.ts';
-import { formatDenialMessage, formatWarnings, truncateText, WARNING_MAX_LENGTH } from './message.ts';
-import { INVALID_CODE, INVALID_REASON, allowReview, denyReview } from './respond.ts';
+import { truncateText, WARNING_MAX_LENGTH } from './message.ts';
+import { allowReview } from './respond.ts';
+import { decisionReview } from './validate.ts';
 import { isSpecUnchanged } from './rgd-request.ts';
 import { reviewTarget } from './targets.ts';
 import type { AdmissionReview, AdmissionReviewRequest, GroupVersionKind } from './types.ts';
@@ -40,28 +40,6 @@ function record(v: unknown): Record<string, unknown> {
 function nameOf(review: AdmissionReviewRequest): string | undefined {
   const md = record(record(review.request.object).metadata);
   return review.request.name || (typeof md.name === 'string' ? md.name : undefined);
-}
-
-/** Allow with warnings, or deny with the errors (422 Invalid) and the warnings. */
-export function decisionReview(
-  review: AdmissionReviewRequest,
-  diagnostics: readonly Diagnostic[],
-  patch?: string,
-): AdmissionReview {
-  const sorted = sortDiagnostics(diagnostics);
-  const errors = sorted.filter((d) => d.severity === 'error');
-  const warnings = formatWarnings(sorted);
-  if (errors.length === 0)
-    return allowReview(review.request.uid, { warnings, ...(patch === undefined ? {} : { patch }) });
-  return denyReview(
-    review.request.uid,
-    {
-      code: INVALID_CODE,
-      reason: INVALID_REASON,
-      message: formatDenialMessage(review.request.kind.kind, nameOf(review), errors),
-    },
-    warnings,
-  );
 }
 
 function labelsFor(

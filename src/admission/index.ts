@@ -1,7 +1,7 @@
 export * from './types.ts';
 export { parseAdmissionReview } from './parse.ts';
 export type { ParseAdmissionReviewResult } from './parse.ts';
-export { decideRgdReview, reviewValidate } from './validate.ts';
+export { decideRgdReview, decisionReview, reviewValidate } from './validate.ts';
 export type { RgdChecker } from './validate.ts';
 export { reviewMutate, rgdDefaultsPatch } from './mutate.ts';
 export { failurePolicyReview, FAILURE_POLICIES } from './failure.ts';

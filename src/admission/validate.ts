@@ -1,4 +1,4 @@
-import { sortDiagnostics } from '../diagnostics/diagnostic.ts';
+import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { checkRgd, type RgdCheckOptions, type RgdCheckResult } from '../graph/index.ts';
 import { formatDenialMessage, formatWarnings } from './message.ts';
 import { INVALID_CODE, INVALID_REASON, allowReview, denyReview } from './respond.ts';
@@ -51,10 +51,25 @@ export function decideRgdReview(
 ): AdmissionReview {
   const req = review.request;
   const result = check(req.object, req.operation === 'UPDATE' ? { oldRgd: req.oldObject } : {});
-  const diagnostics = sortDiagnostics(result.diagnostics);
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  const warnings = formatWarnings(diagnostics);
-  if (errors.length === 0) return allowReview(req.uid, { warnings });
+  return decisionReview(review, result.diagnostics);
+}
+
+/**
+ * The response for `diagnostics` (any order; sorted here): allowed with the warnings, or denied
+ * with status 422 `Invalid`, the message of {@link formatDenialMessage} listing the errors, and the
+ * warnings. Every decision of kro-guard (RGDs, instances, children, policies) answers this way.
+ */
+export function decisionReview(
+  review: AdmissionReviewRequest,
+  diagnostics: readonly Diagnostic[],
+  patch?: string,
+): AdmissionReview {
+  const req = review.request;
+  const sorted = sortDiagnostics(diagnostics);
+  const errors = sorted.filter((d) => d.severity === 'error');
+  const warnings = formatWarnings(sorted);
+  if (errors.length === 0)
+    return allowReview(req.uid, { warnings, ...(patch === undefined ? {} : { patch }) });
   const name = req.name || metadataName(req.object);
   return denyReview(
     req.uid,

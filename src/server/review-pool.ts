@@ -122,7 +122,7 @@ export class ReviewPool {
 
   /**
    * Decides the AdmissionReview whose JSON text is `body` in a worker thread: `validate` runs the RGD
-   * check (`decideRgdReview`; route with `requiresRgdCheck` first), `mutate` runs `reviewMutate`.
+   * decision (`decideValidate`; route with `needsDecision` first), `mutate` runs `decideMutate`.
    *
    * @returns the response AdmissionReview.
    * @throws (rejects) when the decision threw in the worker, the worker died or could not start, the

@@ -1,5 +1,5 @@
 /**
- * The schema source of one review worker, and the RGD check that uses it.
+ * The schema source of one review worker (`review-context.ts` prepares it per review).
  *
  * Each worker thread owns its source (so with `cluster`, each runs its own CRD and RGD informers and
  * cache): `lookup` must be synchronous inside the pure engine, and a worker thread cannot read another
@@ -9,8 +9,6 @@
  * cost the API server far less than that costs us. A replaced worker (after a missed deadline)
  * starts with a cold cache.
  */
-import { checkRgd, type RgdCheckOptions, type RgdCheckResult } from '../graph/index.ts';
-import { templateGvks } from '../graph/gvks.ts';
 import type { ClusterSchemaSource } from '../cluster/index.ts';
 import { crdFileSource } from '../schemas/crd-files.ts';
 import { chainSources, embeddedSource, type SchemaSource } from '../schemas/source.ts';
@@ -64,30 +62,4 @@ export async function createWorkerSchemas(
 /** The kinds of a review's RGD could not be fetched from the cluster (answered by the failure policy). */
 export class SchemaUnavailableError extends Error {
   override name = 'SchemaUnavailableError';
-}
-
-/**
- * Prepares `schemas` for the template kinds of `rgd` and returns the checker `decideRgdReview` runs:
- * `checkRgd` with `schemas` added to its options.
- *
- * @throws SchemaUnavailableError when the cluster failed to serve one of those kinds' group-versions
- *   (network, authorisation, server error): the cluster is authoritative, so checking without them
- *   would report existing kinds as missing; the webhook answers such a failure by its failure policy.
- */
-export async function preparedChecker(
-  schemas: WorkerSchemas,
-  rgd: unknown,
-): Promise<(rgd: unknown, options: RgdCheckOptions) => RgdCheckResult> {
-  const gvks = templateGvks(rgd);
-  await schemas.source.prepare?.(gvks);
-  if (schemas.cluster !== undefined) {
-    const failures = new Set<string>();
-    for (const gvk of gvks) {
-      const error = schemas.cluster.lastError(gvk);
-      if (error !== undefined) failures.add(error);
-    }
-    if (failures.size > 0)
-      throw new SchemaUnavailableError(`cluster schemas unavailable: ${[...failures].join('; ')}`);
-  }
-  return (object, options) => checkRgd(object, { ...options, schemas: schemas.source });
 }

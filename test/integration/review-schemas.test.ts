@@ -1,12 +1,15 @@
 /**
  * The review workers' schema source (src/server/review-schemas.ts) without a cluster: embedded and CRD
- * files, and the checker the worker hands to decideRgdReview. The cluster source in the workers is
+ * files, and the per-review preparation of the worker's decision context. The cluster source in the workers is
  * exercised in test/e2e/schema-sources.test.ts.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createWorkerSchemas, preparedChecker } from '../../src/server/review-schemas.ts';
+import { decideValidate } from '../../src/admission/decide.ts';
+import type { AdmissionReviewRequest } from '../../src/admission/types.ts';
+import { createReviewContext } from '../../src/server/review-context.ts';
+import { createWorkerSchemas } from '../../src/server/review-schemas.ts';
 import { rgd } from '../helpers/rgd.ts';
 import { makeCertDir, review, rgdReview, startTestServer } from './helpers.ts';
 
@@ -35,13 +38,24 @@ describe('review worker schemas', () => {
     });
   });
 
-  it('the checker runs checkRgd with the source', async () => {
-    const schemas = await createWorkerSchemas({ source: 'embedded' });
-    const check = await preparedChecker(schemas, rgd({}));
-    assert.deepEqual(
-      check(rgd({}), {}).diagnostics.filter((d) => d.severity === 'error'),
-      [],
-    );
+  it('the decision context prepares an RGD review and decides it with the source', async () => {
+    const context = await createReviewContext({ source: 'embedded', crdPaths: [S3] });
+    try {
+      const bucketRgd = rgd({
+        resources: [
+          {
+            id: 'bucket',
+            template: { apiVersion: 's3.services.k8s.aws/v1alpha1', kind: 'Bucket', metadata: { name: 'b' } },
+          },
+        ],
+      });
+      const r = rgdReview('CREATE', bucketRgd) as unknown as AdmissionReviewRequest;
+      await context.prepare(r);
+      assert.equal(context.ctx.schemas.lookup(BUCKET)?.namespaced, true);
+      assert.equal(decideValidate(r, context.ctx).response?.allowed, true);
+    } finally {
+      await context.close();
+    }
   });
 
   it('a server whose workers know CRD files decides reviews', async () => {
