@@ -5,7 +5,7 @@
 import { defaultPoolSize } from '../src/server/index.ts';
 import { parseBenchArgs, USAGE, type BenchOptions } from './lib/args.ts';
 import { largestCorpusRgd } from './lib/corpus.ts';
-import { measure } from './lib/measure.ts';
+import { measureAgainstEcho } from './lib/measure.ts';
 import { formatReport, machineFacts, ratios, type BenchReport } from './lib/report.ts';
 import { rgdCreateReview, reviewResponseProblem } from './lib/review.ts';
 import {
@@ -53,31 +53,18 @@ async function run(opts: BenchOptions): Promise<boolean> {
         `request ${requestBody.length} B, response ${reference.body.length} B, allowed: ${allowed}`,
     );
 
-    const common = {
-      path: '/validate',
-      body: requestBody,
-      ca: certs.caCert,
-      connections: opts.connections,
-      durationS: opts.durationS,
-    };
-    const kroGuardResult = await measure(
+    const [kroGuardResult, echoResult] = await measureAgainstEcho(
       {
-        ...common,
-        target: 'kro-guard /validate',
-        url: kroGuard.url,
-        expect: { kind: 'admission-review', uid },
+        body: requestBody,
+        ca: certs.caCert,
+        connections: opts.connections,
+        durationS: opts.durationS,
+        warmupS: opts.warmupS,
+        kroGuardUrl: kroGuard.url,
+        echoUrl: echo.url,
+        uid,
+        referenceText,
       },
-      opts.warmupS,
-      progress,
-    );
-    const echoResult = await measure(
-      {
-        ...common,
-        target: 'echo (same bytes)',
-        url: echo.url,
-        expect: { kind: 'exact', body: referenceText },
-      },
-      opts.warmupS,
       progress,
     );
 

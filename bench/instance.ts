@@ -19,7 +19,7 @@ import {
   type InstanceBenchInput,
 } from './lib/instance-input.ts';
 import { formatInstanceReport, INSTANCE_TARGETS, type InstanceBenchReport } from './lib/instance-report.ts';
-import { measure } from './lib/measure.ts';
+import { measureAgainstEcho } from './lib/measure.ts';
 import { runPacedInWorker, type PacedResult, type PacedSpec } from './lib/paced.ts';
 import { machineFacts, ratios } from './lib/report.ts';
 import { instanceCreateReview, reviewResponseProblem } from './lib/review.ts';
@@ -168,31 +168,18 @@ async function run(opts: InstanceBenchOptions): Promise<boolean> {
         `response ${reference.body.length} B, allowed: ${answer.allowed}`,
     );
 
-    const common = {
-      path: '/validate',
-      body: requestBody,
-      ca: certs.caCert,
-      connections: opts.connections,
-      durationS: opts.durationS,
-    };
-    const kroGuardResult = await measure(
+    const [kroGuardResult, echoResult] = await measureAgainstEcho(
       {
-        ...common,
-        target: 'kro-guard /validate',
-        url: kroGuard.url,
-        expect: { kind: 'admission-review', uid },
+        body: requestBody,
+        ca: certs.caCert,
+        connections: opts.connections,
+        durationS: opts.durationS,
+        warmupS: opts.warmupS,
+        kroGuardUrl: kroGuard.url,
+        echoUrl: echo.url,
+        uid,
+        referenceText,
       },
-      opts.warmupS,
-      progress,
-    );
-    const echoResult = await measure(
-      {
-        ...common,
-        target: 'echo (same bytes)',
-        url: echo.url,
-        expect: { kind: 'exact', body: referenceText },
-      },
-      opts.warmupS,
       progress,
     );
 

@@ -50,25 +50,41 @@ export function positiveInt(flag: string, raw: string | undefined, fallback: num
  *
  * @throws Error naming the flag when a value is not an integer in range or a flag is unknown.
  */
-export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      connections: { type: 'string' },
-      corpus: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) return 'help';
+/** The flags of the closed-loop load every bench shares (parseArgs option declarations). */
+export const LOAD_ARG_OPTIONS = {
+  duration: { type: 'string' },
+  warmup: { type: 'string' },
+  connections: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** The closed-loop settings from the parsed {@link LOAD_ARG_OPTIONS} values, with their defaults. */
+export function loadArgs(values: {
+  duration?: string;
+  warmup?: string;
+  connections?: string;
+  json: boolean;
+}): {
+  durationS: number;
+  warmupS: number;
+  connections: number;
+  json: boolean;
+} {
   return {
     durationS: positiveInt('--duration', values.duration, 10, 1),
     warmupS: positiveInt('--warmup', values.warmup, 3, 0),
     connections: positiveInt('--connections', values.connections, 10, 1),
     json: values.json,
-    corpus: values.corpus ?? DEFAULT_CORPUS,
   };
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { ...LOAD_ARG_OPTIONS, corpus: { type: 'string' } },
+  });
+  if (values.help) return 'help';
+  return { ...loadArgs(values), corpus: values.corpus ?? DEFAULT_CORPUS };
 }

@@ -1,6 +1,6 @@
 /** Command-line options of `npm run bench:instance`. */
 import { parseArgs } from 'node:util';
-import { positiveInt } from './args.ts';
+import { LOAD_ARG_OPTIONS, loadArgs, positiveInt } from './args.ts';
 import { DEFAULT_ACK_CRDS, DEFAULT_INSTANCE, DEFAULT_RGD } from './instance-input.ts';
 
 /** What one instance benchmark run does. */
@@ -52,9 +52,7 @@ export function parseInstanceBenchArgs(argv: string[]): InstanceBenchOptions | '
     args: argv,
     strict: true,
     options: {
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      connections: { type: 'string' },
+      ...LOAD_ARG_OPTIONS,
       rate: { type: 'string' },
       'rate-duration': { type: 'string' },
       'rate-sockets': { type: 'string' },
@@ -62,15 +60,11 @@ export function parseInstanceBenchArgs(argv: string[]): InstanceBenchOptions | '
       rgd: { type: 'string' },
       instance: { type: 'string' },
       crds: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return 'help';
   return {
-    durationS: positiveInt('--duration', values.duration, 10, 1),
-    warmupS: positiveInt('--warmup', values.warmup, 3, 0),
-    connections: positiveInt('--connections', values.connections, 10, 1),
+    ...loadArgs(values),
     rate: positiveInt('--rate', values.rate, 500, 1),
     rateDurationS: positiveInt('--rate-duration', values['rate-duration'], 10, 1),
     rateSockets: positiveInt('--rate-sockets', values['rate-sockets'], 32, 1),
@@ -78,6 +72,5 @@ export function parseInstanceBenchArgs(argv: string[]): InstanceBenchOptions | '
     rgd: values.rgd ?? DEFAULT_RGD,
     instance: values.instance ?? DEFAULT_INSTANCE,
     crds: values.crds ?? DEFAULT_ACK_CRDS,
-    json: values.json,
   };
 }

@@ -28,3 +28,58 @@ export async function measure(
   );
   return result;
 }
+
+/** What {@link measureAgainstEcho} loads: the same request to kro-guard and to the echo. */
+export interface EchoComparison {
+  body: Buffer;
+  ca: string;
+  connections: number;
+  durationS: number;
+  warmupS: number;
+  kroGuardUrl: string;
+  echoUrl: string;
+  /** The request's uid: every sampled kro-guard answer must be an AdmissionReview for it. */
+  uid: string;
+  /** kro-guard's reference answer: every sampled echo answer must be exactly these bytes. */
+  referenceText: string;
+}
+
+/**
+ * The closed-loop pair both benches report: kro-guard's `/validate` then the echo of the same bytes,
+ * each after its warm-up (see {@link measure}).
+ *
+ * @returns `[kro-guard, echo]`.
+ */
+export async function measureAgainstEcho(
+  c: EchoComparison,
+  progress: (line: string) => void,
+): Promise<[LoadResult, LoadResult]> {
+  const common = {
+    path: '/validate',
+    body: c.body,
+    ca: c.ca,
+    connections: c.connections,
+    durationS: c.durationS,
+  };
+  const kroGuard = await measure(
+    {
+      ...common,
+      target: 'kro-guard /validate',
+      url: c.kroGuardUrl,
+      expect: { kind: 'admission-review', uid: c.uid },
+    },
+    c.warmupS,
+    progress,
+  );
+  const echo = await measure(
+    {
+      ...common,
+      target: 'echo (same bytes)',
+      url: c.echoUrl,
+      expect: { kind: 'exact', body: c.referenceText },
+    },
+    c.warmupS,
+    progress,
+  );
+  return [kroGuard, echo];
+}
